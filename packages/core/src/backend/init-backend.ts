@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { InvalidArgumentError } from '../errors/retain-error.js';
+import {
+  BACKEND_CHOICES,
+  BackendUnavailableError,
+  installHint,
+  NATIVE_BACKEND_PACKAGES,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+} from './backend-choice.js';
+import { registerWasmTrainingKernels } from './kernels/register-training-kernels.js';
+import { configureWasmForNode } from './wasm-setup.js';
+
+/** Whether `specifier` is installed where retain can see it (resolution only, nothing is loaded). */
+function isInstalled(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Loads tfjs-node(-gpu) if installed; it registers its backend on import. */
+async function loadNative(backend: 'tensorflow' | 'tensorflow-gpu'): Promise<void> {
+  const specifier: string = NATIVE_BACKEND_PACKAGES[backend];
+  if (!isInstalled(specifier)) throw new BackendUnavailableError(backend, installHint(backend));
+  try {
+    await import(specifier);
+  } catch (error) {
+    throw new BackendUnavailableError(backend, `backend '${backend}': ${specifier} is installed but failed to load: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const registered = backend === 'tensorflow-gpu' ? 'tensorflow' : backend;
+  if (!(await tf.setBackend(registered))) {
+    throw new BackendUnavailableError(backend, `backend '${backend}': ${specifier} loaded but tf.setBackend('${registered}') failed`);
+  }
+}
+
+async function activate(name: BackendName): Promise<BackendInfo> {
+  const base = { name, requested: name, reason: `requested '${name}'`, simd: false, threads: 1, trainingKernels: [] as string[] };
+  if (name === 'tensorflow' || name === 'tensorflow-gpu') {
+    await loadNative(name);
+    return base;
+  }
+  if (name === 'cpu') {
+    if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', "backend 'cpu' failed to start");
+    return base;
+  }
+  configureWasmForNode();
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendUnavailableError('wasm', "backend 'wasm' failed to start: @tensorflow/tfjs-backend-wasm could not load its .wasm binary");
+  }
+  await tf.ready();
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  return { ...base, simd, threads: getThreadsCount(), trainingKernels: registerWasmTrainingKernels() };
+}
+
+/**
+ * Selects and starts a tfjs backend, registering retain's training kernels on
+ * wasm. `auto` picks tensorflow-gpu > tensorflow > wasm > cpu, the first that
+ * is installed and starts, and says why in `reason`. A named backend that is
+ * missing throws {@link BackendUnavailableError} with a one-line install hint.
+ */
+export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new InvalidArgumentError('backend', choice, `one of ${BACKEND_CHOICES.join(', ')}`);
+  }
+  if (choice !== 'auto') return activate(choice);
+  const skipped: string[] = [];
+  for (const candidate of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      const info = await activate(candidate);
+      const why = skipped.length === 0 ? 'the fastest backend' : `fastest available (${skipped.join('; ')})`;
+      return { ...info, requested: 'auto', reason: `auto: picked '${candidate}', ${why}` };
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      skipped.push(`${candidate}: ${error.message.replace(/^backend '[^']+': /, '')}`);
+    }
+  }
+  throw new BackendUnavailableError('cpu', `auto: no backend could start (${skipped.join('; ')})`);
+}

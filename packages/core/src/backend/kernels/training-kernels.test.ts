@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../init-backend.js';
+import { Rng } from '../../random/rng.js';
+
+/** Runs `fn` on the cpu backend and on wasm (with our kernels) and returns both results. */
+async function onBoth(fn: () => tf.Tensor): Promise<{ cpu: Float32Array; wasm: Float32Array; shapes: number[][] }> {
+  await tf.setBackend('cpu');
+  const c = fn();
+  const cpu = Float32Array.from(c.dataSync());
+  const cShape = c.shape;
+  c.dispose();
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const w = fn();
+  const wasm = Float32Array.from(w.dataSync());
+  const wShape = w.shape;
+  w.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  return { cpu, wasm, shapes: [cShape, wShape] };
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  let scale = 1e-6;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs((actual[i] ?? 0) - (expected[i] ?? 0)));
+  // relative to the largest magnitude: float32 sums of a few hundred terms.
+  expect(worst / scale).toBeLessThan(1e-5);
+}
+
+function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(size);
+  for (let i = 0; i < size; i++) v[i] = rng.uniform(-1, 1);
+  return tf.tensor(v, shape);
+}
+
+describe('wasm training kernels', () => {
+  beforeAll(async () => {
+    const info = await initBackend('wasm');
+    expect(info.trainingKernels).toContain('Conv2DBackpropFilter');
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('BatchMatMul transposeA=%s transposeB=%s matches cpu (rank 2 and 3)', async (ta, tb) => {
+    const rng = Rng.fromSeed(7);
+    for (const [batch, m, k, n] of [
+      [0, 5, 7, 3],
+      [0, 1, 1, 1],
+      [2, 33, 17, 9],
+      [3, 4, 64, 1],
+    ] as const) {
+      const lead = batch === 0 ? [] : [batch];
+      const aVals = randomTensor(rng, [...lead, ta ? k : m, ta ? m : k]);
+      const bVals = randomTensor(rng, [...lead, tb ? n : k, tb ? k : n]);
+      const aData = aVals.dataSync().slice();
+      const bData = bVals.dataSync().slice();
+      const aShape = aVals.shape;
+      const bShape = bVals.shape;
+      aVals.dispose();
+      bVals.dispose();
+      const { cpu, wasm } = await onBoth(() =>
+        tf.tidy(() => tf.matMul(tf.tensor(aData, aShape), tf.tensor(bData, bShape), ta, tb)),
+      );
+      expectClose(wasm, cpu);
+    }
+  });
+
+  it('fused matmul with transposes, bias and relu matches cpu', async () => {
+    const rng = Rng.fromSeed(3);
+    const a = randomTensor(rng, [12, 20]);
+    const b = randomTensor(rng, [7, 12]);
+    const bias = randomTensor(rng, [7]);
+    const [aD, bD, biasD] = [a.dataSync().slice(), b.dataSync().slice(), bias.dataSync().slice()];
+    tf.dispose([a, b, bias]);
+    const { cpu, wasm } = await onBoth(() =>
+      tf.tidy(() =>
+        tf.fused.matMul({ a: tf.tensor(aD, [12, 20]), b: tf.tensor(bD, [7, 12]), transposeA: true, transposeB: true, bias: tf.tensor(biasD, [7]), activation: 'relu' }),
+      ),
+    );
+    expectClose(wasm, cpu);
+  });
+
+  type Shape4 = [number, number, number, number];
+  const convCases: { name: string; x: Shape4; f: Shape4; stride: number; pad: 'same' | 'valid' }[] = [
+    { name: 'stride 1 same', x: [2, 9, 9, 3], f: [3, 3, 3, 4], stride: 1, pad: 'same' },
+    { name: 'stride 1 valid', x: [2, 8, 7, 2], f: [3, 3, 2, 5], stride: 1, pad: 'valid' },
+    { name: 'stride 2 same odd', x: [3, 11, 9, 2], f: [3, 3, 2, 3], stride: 2, pad: 'same' },
+    { name: 'stride 2 valid', x: [2, 10, 10, 3], f: [4, 4, 3, 2], stride: 2, pad: 'valid' },
+    { name: 'batch 1, 1x1', x: [1, 5, 5, 4], f: [1, 1, 4, 6], stride: 1, pad: 'same' },
+    { name: 'batch 1, even kernel same', x: [1, 7, 6, 1], f: [2, 2, 1, 3], stride: 1, pad: 'same' },
+    { name: 'stride 2 kernel 2', x: [2, 8, 8, 3], f: [2, 2, 3, 4], stride: 2, pad: 'valid' },
+  ];
+
+  it.each(convCases)('conv2d gradients ($name) match cpu', async ({ x, f, stride, pad }) => {
+    const rng = Rng.fromSeed(11);
+    const xT = randomTensor(rng, x);
+    const fT = randomTensor(rng, f);
+    const [xD, fD] = [xT.dataSync().slice(), fT.dataSync().slice()];
+    tf.dispose([xT, fT]);
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(x) as tf.Tensor4D, tf.zeros(f) as tf.Tensor4D, stride, pad).shape);
+    const dyT = randomTensor(rng, outShape);
+    const dyD = dyT.dataSync().slice();
+    dyT.dispose();
+    const grads = (which: 0 | 1) => () =>
+      tf.tidy(() => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad));
+        return g([tf.tensor(xD, x), tf.tensor(fD, f)], tf.tensor(dyD, outShape))[which]!;
+      });
+    const dFilter = await onBoth(grads(1));
+    expect(dFilter.shapes[1]).toEqual(f);
+    expectClose(dFilter.wasm, dFilter.cpu);
+    const dInput = await onBoth(grads(0));
+    expect(dInput.shapes[1]).toEqual(x);
+    expectClose(dInput.wasm, dInput.cpu);
+  });
+});
