@@ -30,6 +30,8 @@ export function projectConfig(configUrl, overrides = {}) {
       hookTimeout: 120_000,
       pool: 'forks',
       passWithNoTests: true,
+      // The JSON report feeds tools/test-summary.mjs (the closing line of `npm test`).
+      reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
       ...overrides,
     },
   });

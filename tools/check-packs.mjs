@@ -66,5 +66,5 @@ for (const [name, info] of packages) {
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 else console.log(`kept ${work}`);
-console.log(`pack check: ${packages.size - failures} passed, ${failures} failed`);
+console.log(`pack check: ${packages.size - failures} of ${packages.size} packages install and import alone`);
 process.exit(failures === 0 ? 0 : 1);
