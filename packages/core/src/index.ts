@@ -19,3 +19,42 @@ export {
   fromInt32Array,
   uint8ToUnitFloat,
 } from './tensors/typed-arrays.js';
+export { Parameter, type ParameterRole, type ParameterSpec, type ParameterMasks, type WeightTransform } from './layers/parameter.js';
+export { ParameterFactory, INIT_SCHEMES, type InitScheme } from './layers/parameter-factory.js';
+export { maskedWeightFn, type EffectiveWeightFn } from './layers/masked-weight.js';
+export { type Layer, type ForwardContext, type Activation } from './layers/layer.js';
+export { convOutputLength, type Padding } from './layers/conv-shapes.js';
+export { MaskedDense, type DenseOptions } from './layers/dense.js';
+export { MaskedConv2d, type Conv2dOptions } from './layers/conv2d.js';
+export { TaskBatchNorm, type BatchNormMode, type BatchNormOptions } from './layers/batch-norm.js';
+export { Pool2d, GlobalAveragePool, type PoolKind } from './layers/pooling.js';
+export { Flatten, Relu, Dropout } from './layers/stateless-layers.js';
+export { ResidualBlock, type ResidualBlockOptions } from './layers/residual-block.js';
+export { TaskHeads, type TaskHeadsOptions } from './layers/task-heads.js';
+export { MaskedNetwork, type MaskedNetworkConfig, type NamedWeights } from './layers/masked-network.js';
+export { NetworkBuilder, type HeadsSpec } from './layers/network-builder.js';
+export {
+  MODEL_DESCRIPTOR_FORMAT,
+  MODEL_DESCRIPTOR_VERSION,
+  checkModelDescriptor,
+  type ModelDescriptor,
+  type HeadDescriptor,
+  type JsonValue,
+} from './layers/model-descriptor.js';
+export { UnknownTaskError, UnknownParameterError, DisposedError } from './layers/layer-errors.js';
+export {
+  ZOO_NAMES,
+  createModel,
+  createModelFromDescriptor,
+  listModels,
+  UnknownModelError,
+  type ZooName,
+  type ZooOptions,
+  type ZooModelInfo,
+} from './zoo/registry.js';
+export type { CommonModelOptions, BatchNormModelOptions, ZooBatchNorm } from './zoo/model-options.js';
+export type { MlpOptions } from './zoo/mlp.js';
+export type { CnnSmallOptions } from './zoo/cnn-small.js';
+export type { AlexNetClOptions } from './zoo/alexnet-cl.js';
+export type { ResNet18ReducedOptions, ResNetPooling } from './zoo/resnet18-reduced.js';
+export type { TinyNetOptions } from './zoo/tinynet.js';
