@@ -3,6 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { transposeFreeMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { fastMaxPoolGrad } from './max-pool-grad.js';
 
 /** Kernels of the stock wasm backend, kept before we replace them (we call them). */
 const originals = new Map<string, KernelConfig>();
@@ -18,14 +19,16 @@ function replace(name: string, make: (original: KernelConfig) => KernelConfig): 
 /**
  * Registers retain's training kernels for the wasm backend (idempotent):
  * transposed BatchMatMul and _FusedMatMul through the fast path,
- * Conv2DBackpropFilter, and a fast stride-1 Conv2DBackpropInput.
+ * Conv2DBackpropFilter, a fast stride-1 Conv2DBackpropInput, and a one-pass
+ * MaxPoolGrad.
  * Returns the names of the kernels it installed.
  */
 export function registerWasmTrainingKernels(): string[] {
   replace('BatchMatMul', transposeFreeMatMul);
   replace('_FusedMatMul', transposeFreeMatMul);
   replace('Conv2DBackpropInput', fastConv2DBackpropInput);
+  replace('MaxPoolGrad', fastMaxPoolGrad);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   tf.registerKernel(conv2DBackpropFilterConfig);
-  return ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+  return ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'];
 }

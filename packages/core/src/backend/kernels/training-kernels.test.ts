@@ -55,6 +55,9 @@ describe('wasm training kernels', () => {
       [0, 1, 1, 1],
       [2, 33, 17, 9],
       [3, 4, 64, 1],
+      [0, 2, 50, 300], // dX = dY W^T shape: the swapped form avoids transposing W
+      [0, 300, 2, 1], // A^T B with a tiny B: swapped form
+      [2, 3, 40, 200],
     ] as const) {
       const lead = batch === 0 ? [] : [batch];
       const aVals = randomTensor(rng, [...lead, ta ? k : m, ta ? m : k]);
@@ -119,5 +122,34 @@ describe('wasm training kernels', () => {
     const dInput = await onBoth(grads(0));
     expect(dInput.shapes[1]).toEqual(x);
     expectClose(dInput.wasm, dInput.cpu);
+  });
+
+  const poolCases: { name: string; x: Shape4; size: number; stride: number; pad: 'same' | 'valid'; relu: boolean; ties?: boolean }[] = [
+    { name: '2x2 stride 2, even', x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid', relu: false },
+    { name: '2x2 stride 2, odd size (dropped row/col)', x: [2, 11, 11, 4], size: 2, stride: 2, pad: 'valid', relu: false },
+    { name: 'ties go to the first maximum', x: [3, 6, 6, 5], size: 2, stride: 2, pad: 'valid', relu: false, ties: true },
+    { name: 'after relu', x: [2, 6, 6, 3], size: 2, stride: 2, pad: 'valid', relu: true },
+    { name: 'overlapping 3x3 stride 2 same', x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same', relu: true },
+    { name: 'batch 1, 3x3 stride 1 same', x: [1, 5, 5, 2], size: 3, stride: 1, pad: 'same', relu: false },
+  ];
+
+  it.each(poolCases)('maxPool gradient ($name) matches cpu', async ({ x, size, stride, pad, relu, ties }) => {
+    const rng = Rng.fromSeed(5);
+    const xT = randomTensor(rng, x);
+    // With ties, values in {-1, 0, 1}: most windows hold several maxima.
+    const xD = xT.dataSync().map((v) => (ties ? Math.round(v) : v));
+    xT.dispose();
+    const outShape = tf.tidy(() => tf.maxPool(tf.zeros(x) as tf.Tensor4D, size, stride, pad).shape);
+    const dyT = randomTensor(rng, outShape);
+    const dyD = dyT.dataSync().slice();
+    dyT.dispose();
+    const grad = () =>
+      tf.tidy(() => {
+        const g = tf.grad((a: tf.Tensor) => tf.maxPool((relu ? tf.relu(a) : a) as tf.Tensor4D, size, stride, pad));
+        return g(tf.tensor(xD, x), tf.tensor(dyD, outShape));
+      });
+    const { cpu, wasm, shapes } = await onBoth(grad);
+    expect(shapes[1]).toEqual(x);
+    expectClose(wasm, cpu);
   });
 });
