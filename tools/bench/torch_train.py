@@ -23,11 +23,12 @@ def build(model_name, hidden):
         layers.append(nn.Linear(width, 10))
         return nn.Sequential(nn.Flatten(), *layers)
     if model_name == "cnn-small":
-        # conv3x3x32 (same) relu pool2, conv3x3x64 (same) relu pool2, dense 128 relu, 10
+        # retain's cnn-small: conv3x3x32 (valid) relu pool2, conv3x3x64 (valid) relu pool2,
+        # dense 128 relu, 10. NCHW here, NHWC in tfjs: the flatten order differs, the model does not.
         return nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10),
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
         )
     raise SystemExit(f"unknown model {model_name}")
 
