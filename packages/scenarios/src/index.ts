@@ -6,7 +6,6 @@ export {
   DatasetNotFoundError,
   ChecksumMismatchError,
   DownloadError,
-  UnsupportedDatasetError,
   type DatasetProblem,
   type LookedIn,
 } from './errors/dataset-errors.js';
