@@ -25,7 +25,7 @@ export {
   type EncodedMaskHeader,
   type MaskCodingId,
 } from './coding/mask-coding.js';
-export { MAX_CONTEXT_BITS } from './coding/binary-range-coder.js';
+export { COUNT_LIMIT, MAX_CONTEXT_BITS } from './coding/binary-range-coder.js';
 
 // Checksums.
 export { crc32 } from './checksum/crc32.js';
