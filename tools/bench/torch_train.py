@@ -33,6 +33,17 @@ def build(model_name, hidden):
     raise SystemExit(f"unknown model {model_name}")
 
 
+def blas_library():
+    """The BLAS shared library this process loaded (Debian's torch uses the libblas.so.3 alternative)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = {line.split()[-1] for line in maps if "blas" in line}
+    except OSError:
+        return "unknown BLAS"
+    names = sorted(lib.split("/")[-2] + "/" + lib.split("/")[-1] for lib in libs if lib.startswith("/"))
+    return ", ".join(names) or "no BLAS library mapped"
+
+
 def main():
     data_dir, model_name, batch, lr, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
     torch.set_num_threads(threads)
@@ -61,6 +72,7 @@ def main():
         correct = sum(int((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum()) for i in range(0, n_test, 1000))
     print(json.dumps({
         "system": f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} thread(s))",
+        "blas": blas_library(),
         "samples": trained, "seconds": seconds, "samplesPerSec": trained / seconds,
         "testAccuracy": correct / n_test, "finalLoss": float(loss),
     }))

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Core training benchmark: trains the MLP (784-400-400-10) and cnn-small one
+// epoch on Fashion-MNIST with retain (wasm backend + retain's kernels) and, in
+// the same run, the same models in PyTorch CPU (Debian's python3-torch, run by
+// /usr/bin/python3), with the same batch, Adam learning rate and data order.
+// Prints samples/s of both and the ratio. Installs nothing itself.
+//
+// Usage (after `npm run build`):
+//   node tools/bench-core.mjs [--models mlp,cnn-small] [--batch 128] [--lr 0.001]
+//        [--runs 1] [--samples 60000] [--torch-threads 1] [--no-torch] [--seed 0]
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
+for (const pkg of ['core', 'scenarios']) {
+  if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js'))) {
+    console.error(`bench-core: packages/${pkg}/dist is missing; run \`npm run build\` first`);
+    process.exit(2);
+  }
+}
+const { tf, initBackend, createModel, Rng } = await import(dist('core'));
+const { loadDataset } = await import(dist('scenarios'));
+
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'mlp,cnn-small' },
+    batch: { type: 'string', default: '128' },
+    lr: { type: 'string', default: '0.001' },
+    runs: { type: 'string', default: '1' },
+    samples: { type: 'string', default: '60000' },
+    'torch-threads': { type: 'string', default: '1' },
+    'no-torch': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '0' },
+  },
+});
+const batch = Number(args.batch);
+const lr = Number(args.lr);
+const runs = Number(args.runs);
+const seed = Number(args.seed);
+const models = args.models.split(',');
+const PYTHON = '/usr/bin/python3';
+
+/** Fashion-MNIST as float32 in [0,1], train shuffled in a seeded order; synthetic data when absent. */
+async function loadData() {
+  const rng = Rng.fromSeed(seed);
+  try {
+    const ds = await loadDataset('fashion-mnist', { download: false, progressBar: false });
+    const order = rng.stream('shuffle').permutation(ds.train.count);
+    const n = Math.min(Number(args.samples), ds.train.count);
+    const x = new Float32Array(n * 784);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const src = order[i];
+      for (let p = 0; p < 784; p++) x[i * 784 + p] = ds.train.images[src * 784 + p] / 255;
+      y[i] = ds.train.labels[src];
+    }
+    const xt = Float32Array.from(ds.test.images, (v) => v / 255);
+    return { source: ds.source, x, y, xt, yt: ds.test.labels, n, nTest: ds.test.count };
+  } catch (error) {
+    const n = Math.min(Number(args.samples), 60000);
+    const r = rng.stream('synthetic');
+    const gen = (count) => {
+      const x = new Float32Array(count * 784);
+      for (let i = 0; i < x.length; i++) x[i] = r.nextFloat();
+      const y = Int32Array.from({ length: count }, () => r.nextInt(10));
+      return { x, y };
+    };
+    const train = gen(n);
+    const test = gen(10000);
+    return {
+      source: `synthetic uniform [0,1) inputs of Fashion-MNIST's shape (real data unavailable: ${error.message.split('\n')[0]})`,
+      x: train.x, y: train.y, xt: test.x, yt: test.y, n, nTest: 10000,
+    };
+  }
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+function inputShape(model) {
+  return model === 'mlp' ? [784] : [28, 28, 1];
+}
+
+function trainRetain(model, data) {
+  const before = tf.memory().numTensors;
+  const net = createModel(model, { inputShape: inputShape(model), numClasses: 10, seed, init: 'torch' });
+  const vars = net.trainableVariables(0);
+  const optimizer = tf.train.adam(lr);
+  const shape = inputShape(model);
+  const steps = Math.floor(data.n / batch);
+  const start = performance.now();
+  let lastLoss;
+  for (let s = 0; s < steps; s++) {
+    const xb = tf.tensor(data.x.subarray(s * batch * 784, (s + 1) * batch * 784), [batch, ...shape]);
+    const yb = tf.tensor1d(data.y.subarray(s * batch, (s + 1) * batch), 'int32');
+    lastLoss?.dispose();
+    lastLoss = optimizer.minimize(() => {
+      const logits = net.apply(xb, { taskId: 0, training: true });
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(yb, 10), logits);
+    }, true, vars);
+    tf.dispose([xb, yb]);
+  }
+  const finalLoss = lastLoss.dataSync()[0];
+  const seconds = (performance.now() - start) / 1000;
+  lastLoss.dispose();
+  let correct = 0;
+  for (let i = 0; i < data.nTest; i += 1000) {
+    const m = Math.min(1000, data.nTest - i);
+    correct += tf.tidy(() => {
+      const logits = net.apply(tf.tensor(data.xt.subarray(i * 784, (i + m) * 784), [m, ...shape]), { taskId: 0 });
+      return tf.equal(tf.argMax(logits, 1), tf.tensor1d(data.yt.subarray(i, i + m), 'int32')).sum().dataSync()[0];
+    });
+  }
+  optimizer.dispose();
+  net.dispose();
+  const leaked = tf.memory().numTensors - before;
+  return { samplesPerSec: (steps * batch) / seconds, seconds, testAccuracy: correct / data.nTest, finalLoss, leaked };
+}
+
+function trainTorch(model, dir) {
+  const r = spawnSync(PYTHON, [join(root, 'tools', 'bench', 'torch_train.py'), dir, model, String(batch), String(lr), args['torch-threads']], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.error || r.status !== 0) throw new Error((r.stderr || String(r.error)).trim().split('\n').pop());
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function torchAvailable() {
+  if (args['no-torch']) return 'skipped (--no-torch)';
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? true : 'python3-torch is not installed (Debian: apt-get install python3-torch); this script installs nothing';
+}
+
+const backend = await initBackend('wasm');
+const data = await loadData();
+console.log(`data: ${data.source}; ${data.n} training samples, batch ${batch}, Adam lr ${lr}, same shuffled order for both systems`);
+console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
+const torch = torchAvailable();
+let dir;
+if (torch === true) {
+  dir = mkdtempSync(join(tmpdir(), 'retain-bench-core-'));
+  writeFileSync(join(dir, 'train_x.f32'), data.x);
+  writeFileSync(join(dir, 'train_y.i32'), data.y);
+  writeFileSync(join(dir, 'test_x.f32'), data.xt);
+  writeFileSync(join(dir, 'test_y.i32'), data.yt);
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ train: data.n, test: data.nTest, hidden: [400, 400] }));
+} else {
+  console.log(`PyTorch: ${torch}`);
+}
+
+const rows = [];
+for (const model of models) {
+  const ours = [];
+  const theirs = [];
+  for (let r = 0; r < runs; r++) {
+    const o = trainRetain(model, data);
+    ours.push(o);
+    console.log(`  ${model} run ${r + 1}: retain ${o.samplesPerSec.toFixed(0)} samples/s, test acc ${o.testAccuracy.toFixed(4)}, loss ${o.finalLoss.toFixed(4)}, leaked tensors ${o.leaked}`);
+    if (dir) {
+      const t = trainTorch(model, dir);
+      theirs.push(t);
+      console.log(`  ${model} run ${r + 1}: ${t.system} ${t.samplesPerSec.toFixed(0)} samples/s, test acc ${t.testAccuracy.toFixed(4)}`);
+      if (r === 0 && rows.length === 0) {
+        const reference = !/openblas|mkl|blis/i.test(t.blas);
+        console.log(`  PyTorch BLAS: ${t.blas}${reference ? ' -- the reference BLAS is slow: install libopenblas0-pthread (Debian) for a fair comparison' : ''}`);
+        const env = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
+        if (env.length > 0) console.log(`  environment: ${env.join(' ')} (passed to PyTorch as set)`);
+      }
+    }
+  }
+  const o = median(ours.map((x) => x.samplesPerSec));
+  const t = theirs.length ? median(theirs.map((x) => x.samplesPerSec)) : undefined;
+  rows.push({ model, retain: o, torch: t, accRetain: median(ours.map((x) => x.testAccuracy)), accTorch: theirs.length ? median(theirs.map((x) => x.testAccuracy)) : undefined });
+}
+if (dir) rmSync(dir, { recursive: true, force: true });
+
+const fmt = (v, d = 0) => (v === undefined ? 'n/a' : v.toFixed(d));
+console.log(`\n| model | retain samples/s | PyTorch samples/s | retain / PyTorch | test acc retain | test acc PyTorch |`);
+console.log(`|---|---|---|---|---|---|`);
+for (const r of rows) {
+  console.log(`| ${r.model} | ${fmt(r.retain)} | ${fmt(r.torch)} | ${r.torch ? (r.retain / r.torch).toFixed(2) : 'n/a'} | ${fmt(r.accRetain, 4)} | ${fmt(r.accTorch, 4)} |`);
+}
+console.log(`(medians of ${runs} run(s), one epoch each)`);
