@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Runs Naive, PackNet and WSN of @retain/strategies on pfmnist-10 (permuted
+// Fashion-MNIST, 10 tasks, task-incremental, full data) on the wasm backend and
+// prints the accuracy matrix's ACC and BWT per strategy (computed by
+// @retain/evaluation's averageAccuracy / backwardTransfer), plus time and,
+// for the mask strategies, what the sub-networks hold.
+//
+// Build first (dist outputs, git-ignored):
+//   for p in scenarios evaluation strategies; do (cd packages/$p && npx tsc -p tsconfig.build.json); done
+// Usage: node tools/run-strategies-pfmnist.mjs [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001]
+//        [--strategies naive,packnet,wsn] [--prune 0.5|equal] [--capacity 0.5] [--seed 1] [--tasks 10] [--json out.json]
+import { parseArgs } from 'node:util';
+import { writeFileSync, renameSync } from 'node:fs';
+import { createModel, initBackend } from '../packages/core/dist/index.js';
+import { createScenario } from '../packages/scenarios/dist/index.js';
+import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
+import { NaiveStrategy, PackNetStrategy, WsnStrategy, evaluateExperiences, packNetEqualShares } from '../packages/strategies/dist/index.js';
+
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '64' },
+    hidden: { type: 'string', default: '100,100' },
+    lr: { type: 'string', default: '0.001' },
+    strategies: { type: 'string', default: 'naive,packnet,wsn' },
+    prune: { type: 'string', default: '0.5' },
+    capacity: { type: 'string', default: '0.5' },
+    seed: { type: 'string', default: '1' },
+    tasks: { type: 'string', default: '10' },
+    json: { type: 'string' },
+  },
+});
+const epochs = Number(values.epochs);
+const batchSize = Number(values.batch);
+const hiddenSizes = values.hidden.split(',').map(Number);
+const learningRate = Number(values.lr);
+const seed = Number(values.seed);
+
+const backend = await initBackend('wasm');
+const scenario = await createScenario('pfmnist-10', { seed, tasks: Number(values.tasks), allowEmbedded: false, layout: 'flat', progressBar: false });
+const kind = scenario.kind;
+const experiences = scenario.experiences;
+console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
+console.log(`mlp 784-${hiddenSizes.join('-')} per-task heads, Adam lr ${learningRate}, batch ${batchSize}, ${epochs} epoch(s) per task, seed ${seed}`);
+
+const training = { epochs, batchSize, optimizer: { kind: 'adam', learningRate } };
+const net = (bias) => createModel('mlp', { inputShape: [784], classesPerTask: [], multiHead: true, hiddenSizes, bias, seed });
+const makers = {
+  naive: () => new NaiveStrategy(net(true), { training }),
+  packnet: () =>
+    new PackNetStrategy(net(true), {
+      training,
+      pruneFraction: values.prune === 'equal' ? packNetEqualShares(experiences.length) : Number(values.prune),
+      retrainEpochs: epochs,
+    }),
+  wsn: () => new WsnStrategy(net(false), { training, capacity: Number(values.capacity) }),
+};
+
+const results = [];
+for (const name of values.strategies.split(',')) {
+  const strategy = makers[name]();
+  const matrix = [];
+  const started = performance.now();
+  let trainSeconds = 0;
+  for (const experience of experiences) {
+    const report = await strategy.train(experience, { scenarioKind: kind, seed });
+    trainSeconds += report.seconds;
+    const seen = experiences.slice(0, experience.index + 1);
+    const accs = await evaluateExperiences(strategy, seen, { scenarioKind: kind });
+    matrix.push(accs.map((a) => a.accuracy));
+    const samples = report.phases.reduce((n, p) => n + p.samples, 0);
+    console.log(`${name} task ${experience.index}: acc ${accs.at(-1).accuracy.toFixed(4)} (task 0 now ${accs[0].accuracy.toFixed(4)}), ${(samples / report.seconds).toFixed(0)} samples/s`);
+  }
+  const acc = averageAccuracy(matrix);
+  const bwt = backwardTransfer(matrix);
+  const extra = name === 'wsn' ? `, kernel weights used ${(strategy.usedFraction() * 100).toFixed(1)} %, masks ${experiences.reduce((n, e) => n + strategy.maskBytes(e.taskId), 0)} bytes` : '';
+  const line = { strategy: name, acc, bwt, trainSeconds, totalSeconds: (performance.now() - started) / 1000 };
+  results.push({ ...line, matrix });
+  console.log(`RESULT ${name}: ACC ${(acc * 100).toFixed(2)} %  BWT ${(bwt * 100).toFixed(2)} points  train ${trainSeconds.toFixed(1)} s${extra}`);
+  strategy.dispose();
+}
+if (values.json !== undefined) {
+  const tmp = `${values.json}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, epochs, batchSize, hiddenSizes, learningRate, seed, results }, null, 2));
+  renameSync(tmp, values.json);
+}
