@@ -32,6 +32,7 @@ export type { ExperienceRun } from './framework/experience-run.js';
 export { checkStateHeader, collectPrefixed, requireBlob, requireTensor, type StateParts } from './framework/state-codec.js';
 export { NaiveStrategy } from './framework/naive-strategy.js';
 export { MaskStrategy } from './framework/mask-strategy.js';
+export { NestedMaskStrategy } from './framework/nested-mask-strategy.js';
 
 // PackNet (Mallya and Lazebnik, 2018).
 export { PackNetStrategy, PACKNET_DEFAULT_PRUNE_FRACTION, packNetEqualShares, type PackNetOptions } from './packnet/packnet-strategy.js';

@@ -2,7 +2,7 @@ import { tf, type JsonValue, type MaskedNetwork } from '@retain/core';
 import { BitMask } from '@retain/masks';
 import { samSaliency, sharpnessSaliency } from '@retain/pruning';
 import type { ExperienceRun } from '../framework/experience-run.js';
-import { MaskStrategy } from '../framework/mask-strategy.js';
+import { NestedMaskStrategy } from '../framework/nested-mask-strategy.js';
 import type { StateParts } from '../framework/state-codec.js';
 import type { StrategyState } from '../framework/strategy.js';
 import { countCorrect, crossEntropy } from '../training/loss.js';
@@ -50,10 +50,9 @@ export interface EsaclTaskReport {
  * with the first task only. Earlier tasks' weights never change: zero
  * forgetting. `pruning: 'magnitude'` and `ids: false` switch each idea off.
  */
-export class EsaclStrategy extends MaskStrategy<EsaclPhase, EsaclAction> {
+export class EsaclStrategy extends NestedMaskStrategy<EsaclPhase, EsaclAction> {
   readonly name = 'esacl';
   private readonly settings: EsaclSettings;
-  private kept = new Map<string, BitMask>();
   private readonly reportList: EsaclTaskReport[] = [];
 
   constructor(network: MaskedNetwork, options: EsaclOptions = {}) {
@@ -224,35 +223,6 @@ export class EsaclStrategy extends MaskStrategy<EsaclPhase, EsaclAction> {
     }
   }
 
-  /** The active task claims its kept weights; shared biases / batch norm freeze after the first task. */
-  private freeze(taskId: number): void {
-    this.machine.check('freeze');
-    const id = this.ownerId(taskId);
-    for (const p of this.maskable) this.ownership.claim(id, p.name, this.kept.get(p.name) ?? new BitMask(p.size), 32);
-    this.freezeUnmaskedShared();
-    this.machine.apply('freeze');
-    this.kept = new Map();
-    this.activeTask = undefined;
-    this.invalidateMasks();
-  }
-
-  protected maskKey(taskId: number, active: boolean): string {
-    return active ? `active:${taskId}:${this.machine.phase}` : `frozen:${taskId}`;
-  }
-
-  protected installMasks(taskId: number, active: boolean): void {
-    const id = this.ownerId(taskId);
-    for (const p of this.maskable) {
-      const earlier = this.ownership.visible(id, p.name, 'nested');
-      if (!active) {
-        p.setMasks({ visible: this.maskTensor(p, earlier) });
-        continue;
-      }
-      const trainable = this.machine.phase === 'training' ? this.ownership.trainable(id, p.name, 32) : (this.kept.get(p.name) ?? new BitMask(p.size));
-      p.setMasks({ visible: this.maskTensor(p, earlier.or(trainable)), trainable: this.maskTensor(p, trainable) });
-    }
-  }
-
   protected override stateParts(): StateParts {
     const base = super.stateParts();
     return { ...base, meta: { ...base.meta, esacl: this.reportList as unknown as JsonValue } };
@@ -271,10 +241,6 @@ export class EsaclStrategy extends MaskStrategy<EsaclPhase, EsaclAction> {
 
   protected abandonAction(): EsaclAction {
     return 'abandon';
-  }
-
-  protected dropTaskState(): void {
-    this.kept = new Map();
   }
 
   protected idlePhase(): EsaclPhase {

@@ -3,7 +3,7 @@ import { BitMask } from '@retain/masks';
 import { magnitudePrune } from '@retain/pruning';
 import type { BaseStrategyOptions } from '../framework/base-strategy.js';
 import type { ExperienceRun } from '../framework/experience-run.js';
-import { MaskStrategy } from '../framework/mask-strategy.js';
+import { NestedMaskStrategy } from '../framework/nested-mask-strategy.js';
 import { packNetMachine, type PackNetAction, type PackNetPhase } from './packnet-phases.js';
 
 /** Options of {@link PackNetStrategy}. */
@@ -47,11 +47,10 @@ export const PACKNET_DEFAULT_PRUNE_FRACTION = 0.75;
  * per-task heads and per-task batch norm train with their task. Zero
  * forgetting by construction.
  */
-export class PackNetStrategy extends MaskStrategy<PackNetPhase, PackNetAction> {
+export class PackNetStrategy extends NestedMaskStrategy<PackNetPhase, PackNetAction> {
   readonly name = 'packnet';
   private readonly packOptions: PackNetOptions;
   /** Surviving weights of the active task after pruning, by kernel. */
-  private kept = new Map<string, BitMask>();
 
   constructor(network: MaskedNetwork, options: PackNetOptions = {}) {
     super(network, options, {}, packNetMachine());
@@ -103,18 +102,6 @@ export class PackNetStrategy extends MaskStrategy<PackNetPhase, PackNetAction> {
     this.invalidateMasks();
   }
 
-  /** The active task claims its surviving weights; shared biases / batch norm freeze after the first task. */
-  private freeze(taskId: number): void {
-    this.machine.check('freeze');
-    const id = this.ownerId(taskId);
-    for (const p of this.maskable) this.ownership.claim(id, p.name, this.kept.get(p.name) ?? new BitMask(p.size), 32);
-    this.freezeUnmaskedShared();
-    this.machine.apply('freeze');
-    this.kept = new Map();
-    this.activeTask = undefined;
-    this.invalidateMasks();
-  }
-
   private pruneSummary(): string {
     let kept = 0;
     let total = 0;
@@ -125,29 +112,8 @@ export class PackNetStrategy extends MaskStrategy<PackNetPhase, PackNetAction> {
     return `kept ${kept} of ${total} shared kernel weights (${((100 * kept) / Math.max(1, total)).toFixed(1)} %) for this task`;
   }
 
-  protected maskKey(taskId: number, active: boolean): string {
-    return active ? `active:${taskId}:${this.machine.phase}` : `frozen:${taskId}`;
-  }
-
-  protected installMasks(taskId: number, active: boolean): void {
-    const id = this.ownerId(taskId);
-    for (const p of this.maskable) {
-      const earlier = this.ownership.visible(id, p.name, 'nested');
-      if (!active) {
-        p.setMasks({ visible: this.maskTensor(p, earlier) });
-        continue;
-      }
-      const trainable = this.machine.phase === 'training' ? this.ownership.trainable(id, p.name, 32) : (this.kept.get(p.name) ?? new BitMask(p.size));
-      p.setMasks({ visible: this.maskTensor(p, earlier.or(trainable)), trainable: this.maskTensor(p, trainable) });
-    }
-  }
-
   protected abandonAction(): PackNetAction {
     return 'abandon';
-  }
-
-  protected dropTaskState(): void {
-    this.kept = new Map();
   }
 
   protected idlePhase(): PackNetPhase {
