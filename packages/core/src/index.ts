@@ -1,5 +1,5 @@
 export { tf } from './tf.js';
-export { RetainError, InvalidArgumentError } from './errors/retain-error.js';
+export { RetainError, InvalidArgumentError, LengthMismatchError } from './errors/retain-error.js';
 export {
   BACKEND_CHOICES,
   BackendUnavailableError,

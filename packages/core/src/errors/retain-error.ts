@@ -31,3 +31,20 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return Object.prototype.toString.call(value);
   return String(value);
 }
+
+/** An array argument does not have the length the others imply (for example a mask for other weights). */
+export class LengthMismatchError extends RetainError {
+  /** The argument whose length is wrong, e.g. `mask`, `eligible` or `gradients`. */
+  readonly field: string;
+  /** The length it had to have. */
+  readonly expected: number;
+  /** The length it had (for a shape: the product of its dimensions). */
+  readonly actual: number;
+
+  constructor(field: string, expected: number, actual: number) {
+    super('ERR_LENGTH_MISMATCH', `${field}: expected length ${expected}, got ${actual}`);
+    this.field = field;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}

@@ -1,21 +1,7 @@
 import { RetainError } from '@retain/core';
 
-/** Two arrays that must describe the same weights have different lengths. */
-export class LengthMismatchError extends RetainError {
-  /** The argument whose length is wrong, e.g. `eligible` or `gradients`. */
-  readonly field: string;
-  /** The length it had to have (the weights' length). */
-  readonly expected: number;
-  /** The length it had. */
-  readonly actual: number;
-
-  constructor(field: string, expected: number, actual: number) {
-    super('ERR_LENGTH_MISMATCH', `${field}: expected length ${expected} (one entry per weight), got ${actual}`);
-    this.field = field;
-    this.expected = expected;
-    this.actual = actual;
-  }
-}
+/** Shared with every package: defined in @retain/core. */
+export { LengthMismatchError } from '@retain/core';
 
 /** A value that is ranked (a weight, a score) is NaN, so no order exists. */
 export class NaNValueError extends RetainError {

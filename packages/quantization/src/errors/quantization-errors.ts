@@ -76,22 +76,8 @@ export class NonFiniteValueError extends RetainError {
   }
 }
 
-/** Two arrays (or an array and a shape) that must describe the same weights disagree in length. */
-export class LengthMismatchError extends RetainError {
-  /** The argument whose length is wrong, e.g. `mask` or `shape`. */
-  readonly field: string;
-  /** The length it had to have. */
-  readonly expected: number;
-  /** The length it had (for a shape: the product of its dimensions). */
-  readonly actual: number;
-
-  constructor(field: string, expected: number, actual: number) {
-    super('ERR_LENGTH_MISMATCH', `${field}: expected length ${expected}, got ${actual}`);
-    this.field = field;
-    this.expected = expected;
-    this.actual = actual;
-  }
-}
+/** Shared with every package: defined in @retain/core. */
+export { LengthMismatchError } from '@retain/core';
 
 /** Any other option or argument outside its accepted set (a shape with a bad dimension, an unknown method...). */
 export class QuantizationOptionError extends RetainError {
