@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs Naive, PackNet and WSN of @retain/strategies on pfmnist-10 (permuted
+// Runs Naive, PackNet, WSN and the baselines (EWC, online EWC, SI, LwF, Replay, Joint) of @retain/strategies on pfmnist-10 (permuted
 // Fashion-MNIST, 10 tasks, task-incremental, full data) on the wasm backend and
 // prints the accuracy matrix's ACC and BWT per strategy (computed by
 // @retain/evaluation's averageAccuracy / backwardTransfer), plus time and,
@@ -8,13 +8,25 @@
 // Build first (dist outputs, git-ignored):
 //   for p in scenarios evaluation strategies; do (cd packages/$p && npx tsc -p tsconfig.build.json); done
 // Usage: node tools/run-strategies-pfmnist.mjs [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001]
-//        [--strategies naive,packnet,wsn] [--prune 0.5|equal] [--capacity 0.5] [--seed 1] [--tasks 10] [--json out.json]
+//        [--strategies naive,packnet,wsn,ewc,online-ewc,si,lwf,replay,joint] [--prune 0.5|equal] [--capacity 0.5] [--seed 1] [--tasks 10] [--json out.json]
 import { parseArgs } from 'node:util';
 import { writeFileSync, renameSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
 import { createScenario } from '../packages/scenarios/dist/index.js';
 import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
-import { NaiveStrategy, PackNetStrategy, WsnStrategy, evaluateExperiences, packNetEqualShares } from '../packages/strategies/dist/index.js';
+import {
+  EwcStrategy,
+  JointStrategy,
+  LwfStrategy,
+  NaiveStrategy,
+  OnlineEwcStrategy,
+  PackNetStrategy,
+  ReplayStrategy,
+  SiStrategy,
+  WsnStrategy,
+  evaluateExperiences,
+  packNetEqualShares,
+} from '../packages/strategies/dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +66,13 @@ const makers = {
       retrainEpochs: epochs,
     }),
   wsn: () => new WsnStrategy(net(false), { training, capacity: Number(values.capacity) }),
+  // The baselines, each with its paper defaults (see the package README).
+  ewc: () => new EwcStrategy(net(true), { training }),
+  'online-ewc': () => new OnlineEwcStrategy(net(true), { training }),
+  si: () => new SiStrategy(net(true), { training }),
+  lwf: () => new LwfStrategy(net(true), { training }),
+  replay: () => new ReplayStrategy(net(true), { training }),
+  joint: () => new JointStrategy(net(true), { training }),
 };
 
 const results = [];
