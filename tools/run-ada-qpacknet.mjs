@@ -9,7 +9,7 @@
 //   for p in scenarios evaluation strategies; do (cd packages/$p && npx tsc -p tsconfig.build.json); done
 // Usage: node tools/run-ada-qpacknet.mjs [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001]
 //        [--sparsity search|0.5] [--search-epochs 1] [--bits search|4] [--quant kmeans|linear]
-//        [--pruning dynamic|post] [--prune-interval 1] [--seed 0] [--tasks 10] [--store out.rtn] [--json out.json]
+//        [--pruning dynamic|post] [--prune-interval 1] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--store out.rtn] [--json out.json]
 import { parseArgs } from 'node:util';
 import { writeFileSync, renameSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
@@ -31,7 +31,8 @@ const { values } = parseArgs({
     pruning: { type: 'string', default: 'dynamic' },
     'prune-interval': { type: 'string', default: '1' },
     seed: { type: 'string', default: '0' },
-    tasks: { type: 'string', default: '10' },
+    scenario: { type: 'string', default: 'pfmnist-10' },
+    tasks: { type: 'string' },
     store: { type: 'string' },
     json: { type: 'string' },
   },
@@ -44,7 +45,13 @@ const seed = Number(values.seed);
 const started = performance.now();
 
 const backend = await initBackend('wasm');
-const scenario = await createScenario('pfmnist-10', { seed, tasks: Number(values.tasks), allowEmbedded: false, layout: 'flat', progressBar: false });
+const scenario = await createScenario(values.scenario, {
+  seed,
+  ...(values.tasks !== undefined ? { tasks: Number(values.tasks) } : {}),
+  allowEmbedded: false,
+  layout: 'flat',
+  progressBar: false,
+});
 const kind = scenario.kind;
 const experiences = scenario.experiences;
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
