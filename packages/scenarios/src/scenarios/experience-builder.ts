@@ -1,9 +1,9 @@
 import { InvalidArgumentError, Rng } from '@retain/core';
-import type { LabeledImages } from '../datasets/labeled-images.js';
+import type { ImageDataset, LabeledImages } from '../datasets/labeled-images.js';
 import type { PixelMap } from './pixel-map.js';
 import { SampleSplit } from './sample-split.js';
 import { stratifiedSplit, stratifiedSubset } from './sample-selection.js';
-import type { Experience, InputLayout } from './types.js';
+import type { Experience, InputLayout, Scenario, ScenarioKind } from './types.js';
 
 /** Options every scenario builder takes. */
 export interface CommonScenarioOptions {
@@ -94,4 +94,24 @@ export function checkSameShape(dataset: { readonly name: string; readonly train:
   if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) {
     throw new InvalidArgumentError(`${dataset.name}.test.shape`, b, `the train shape ${a.join('x')}`);
   }
+}
+
+/** The scenario of `experiences` drawn from one dataset (class names, source and input shape come from it). */
+export function singleDatasetScenario(
+  name: string,
+  kind: ScenarioKind,
+  seed: number,
+  dataset: ImageDataset,
+  experiences: readonly Experience[],
+): Scenario {
+  return {
+    name,
+    kind,
+    seed,
+    source: dataset.source,
+    experiences,
+    classNames: [...dataset.classNames],
+    inputShape: experiences[0]?.train.inputShape ?? [],
+    convention: '',
+  };
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Rng } from '@retain/core';
 import type { ImageDataset } from '../datasets/labeled-images.js';
-import { buildExperience, checkCommonOptions, checkSameShape, type CommonScenarioOptions } from './experience-builder.js';
+import { buildExperience, checkCommonOptions, checkSameShape, singleDatasetScenario, type CommonScenarioOptions } from './experience-builder.js';
 import { permutationMap, rotationMap } from './pixel-map.js';
 import { indicesOfClasses } from './sample-selection.js';
 import type { Experience, Scenario, ScenarioKind } from './types.js';
@@ -63,16 +63,7 @@ export function permutedScenario(dataset: ImageDataset, options: PermutedOptions
       ),
     );
   }
-  return {
-    name: options.name ?? `permuted-${dataset.name}-${options.tasks}`,
-    kind,
-    seed: options.seed,
-    source: dataset.source,
-    experiences,
-    classNames: [...dataset.classNames],
-    inputShape: experiences[0]?.train.inputShape ?? [],
-    convention: '',
-  };
+  return singleDatasetScenario(options.name ?? `permuted-${dataset.name}-${options.tasks}`, kind, options.seed, dataset, experiences);
 }
 
 /** Options of {@link rotatedScenario}. */
@@ -115,14 +106,5 @@ export function rotatedScenario(dataset: ImageDataset, options: RotatedOptions):
       options,
     ),
   );
-  return {
-    name: options.name ?? `rotated-${dataset.name}-${options.tasks}`,
-    kind,
-    seed: options.seed,
-    source: dataset.source,
-    experiences,
-    classNames: [...dataset.classNames],
-    inputShape: experiences[0]?.train.inputShape ?? [],
-    convention: '',
-  };
+  return singleDatasetScenario(options.name ?? `rotated-${dataset.name}-${options.tasks}`, kind, options.seed, dataset, experiences);
 }

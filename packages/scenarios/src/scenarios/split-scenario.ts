@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Rng } from '@retain/core';
 import type { ImageDataset } from '../datasets/labeled-images.js';
-import { buildExperience, checkCommonOptions, checkSameShape, type CommonScenarioOptions } from './experience-builder.js';
+import { buildExperience, checkCommonOptions, checkSameShape, singleDatasetScenario, type CommonScenarioOptions } from './experience-builder.js';
 import { indicesOfClasses } from './sample-selection.js';
 import type { Scenario, ScenarioKind } from './types.js';
 
@@ -93,14 +93,5 @@ export function splitScenario(dataset: ImageDataset, options: SplitOptions): Sce
       options,
     );
   });
-  return {
-    name: options.name ?? `split-${dataset.name}-${sizes.length}`,
-    kind,
-    seed: options.seed,
-    source: dataset.source,
-    experiences,
-    classNames: [...dataset.classNames],
-    inputShape: experiences[0]?.train.inputShape ?? [],
-    convention: '',
-  };
+  return singleDatasetScenario(options.name ?? `split-${dataset.name}-${sizes.length}`, kind, options.seed, dataset, experiences);
 }
