@@ -16,7 +16,7 @@ import { createModel, initBackend } from '../packages/core/dist/index.js';
 import { createScenario } from '../packages/scenarios/dist/index.js';
 import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
 import { writeStoreFile } from '../packages/masks/dist/index.js';
-import { AdaQPacknetStrategy, evaluateExperiences } from '../packages/strategies/dist/index.js';
+import { AdaQPacknetStrategy, evaluateExperiences, evaluateTaskInference } from '../packages/strategies/dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -93,11 +93,21 @@ console.log(
     ` (${(last.storedBytes.floatSubnetworks / last.storedBytes.total).toFixed(2)}x); one dense float32 model ${last.storedBytes.denseModel} bytes (${(last.storedBytes.denseModel / last.storedBytes.total).toFixed(2)}x)`,
 );
 console.log(`kernel capacity: ${last.capacity.usedBits} of ${last.capacity.totalBits} bits used, ${last.capacity.sharedSlots} slots hold several tasks' codes, ${last.capacity.fullSlots} full`);
+// Class-incremental view: the same trained model without task ids, the task inferred by minimum entropy.
+const classIncremental = {};
+for (const mode of ['sample', 'batch']) {
+  const r = evaluateTaskInference(strategy, experiences, { mode, batchSize: 128 });
+  classIncremental[mode] = { accuracy: r.accuracy, taskAccuracy: r.taskAccuracy };
+}
+console.log(
+  `no task id (task inferred by minimum entropy): per sample ${(100 * classIncremental.sample.accuracy).toFixed(2)} % (task ${(100 * classIncremental.sample.taskAccuracy).toFixed(2)} %),` +
+    ` per batch of 128 ${(100 * classIncremental.batch.accuracy).toFixed(2)} % (task ${(100 * classIncremental.batch.taskAccuracy).toFixed(2)} %)`,
+);
 console.log(`time: train ${trainSeconds.toFixed(1)} s, wall ${wall.toFixed(1)} s`);
 if (values.store !== undefined) await writeStoreFile(values.store, strategy.subnetworkStore());
 if (values.json !== undefined) {
   const tmp = `${values.json}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, options, hiddenSizes, seed, acc, bwt, matrix, reports, trainSeconds, wallSeconds: wall }, null, 2));
+  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, options, hiddenSizes, seed, acc, bwt, matrix, classIncremental, reports, trainSeconds, wallSeconds: wall }, null, 2));
   renameSync(tmp, values.json);
 }
 strategy.dispose();

@@ -11,7 +11,7 @@
 //   for p in core scenarios evaluation strategies; do (cd packages/$p && npx tsc -p tsconfig.build.json); done
 // Usage: node tools/run-blip-esacl.mjs [--strategies blip,esacl,esacl-magnitude,esacl-no-ids,esacl-sam-only,esacl-plain]
 //        [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001] [--blip-lr 0.05] [--fisher-samples 2000]
-//        [--sparsity 0.75] [--seed 0] [--tasks 10] [--json out.json]
+//        [--sparsity 0.75] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--json out.json]
 import { parseArgs } from 'node:util';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
@@ -30,7 +30,8 @@ const { values } = parseArgs({
     'fisher-samples': { type: 'string', default: '2000' },
     sparsity: { type: 'string', default: '0.75' },
     seed: { type: 'string', default: '0' },
-    tasks: { type: 'string', default: '10' },
+    scenario: { type: 'string', default: 'pfmnist-10' },
+    tasks: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -41,7 +42,13 @@ const seed = Number(values.seed);
 const sparsity = Number(values.sparsity);
 
 const backend = await initBackend('wasm');
-const scenario = await createScenario('pfmnist-10', { seed, tasks: Number(values.tasks), allowEmbedded: false, layout: 'flat', progressBar: false });
+const scenario = await createScenario(values.scenario, {
+  seed,
+  ...(values.tasks !== undefined ? { tasks: Number(values.tasks) } : {}),
+  allowEmbedded: false,
+  layout: 'flat',
+  progressBar: false,
+});
 const kind = scenario.kind;
 const experiences = scenario.experiences;
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
