@@ -1,6 +1,5 @@
 import { InvalidArgumentError, initialValues, tf, type JsonValue, type MaskedNetwork, type Rng } from '@retain/core';
 import { BitMask, decodeStore, encodeStore, measureStoreSize, type NamedTensor, type SubnetworkStore } from '@retain/masks';
-import { searchLayerSparsity } from '@retain/pruning';
 import type { Experience } from '@retain/scenarios';
 import type { ExperienceRun } from '../framework/experience-run.js';
 import { MaskStrategy } from '../framework/mask-strategy.js';
@@ -17,6 +16,7 @@ import { pruneToBase } from './prune-to-base.js';
 import { readFrozenTask, type FrozenTask } from './frozen-task.js';
 import { installConstant, isBatchNormParameter, namedTensor, reinitSpec } from './parameter-tensors.js';
 import { candidateSlots, holdersPerSlot, summarizeCapacity } from './slot-capacity.js';
+import { runSparsityTrials } from './sparsity-trials.js';
 import { buildSubnetworkStore, floatEquivalentStore } from './subnetwork-store.js';
 import { quantizeTask, type QuantizedTask } from './task-quantization.js';
 import type { AdaQPacknetLayerReport, AdaQPacknetTaskReport, AdaQPacknetTrainReport, SparsityTrialReport } from './task-report.js';
@@ -208,30 +208,22 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
       work.keepFractions = fixedFull;
       return [];
     }
-    const start = new Map([...this.network.parameters().values()].map((p) => [p.variable, tf.clone(p.variable)]));
-    const restore = (): void => {
-      for (const [v, t] of start) v.assign(t);
-    };
-    const { sparsityRange, populationSize, generations, accuracyWeight, sparsityWeight, mutationScale, trialEpochs } = this.settings.sparsitySearch;
-    try {
-      const result = await searchLayerSparsity(
-        async (keepFractions) => {
-          restore();
-          work.keepFractions = { ...fixedFull, ...keepFractions };
-          work.steps = 0;
-          await this.runTaskPhase(run, 'search', { epochs: trialEpochs, earlyStopping: undefined }, held);
-          this.pruneNow();
-          return accuracy();
-        },
-        { layers, rng: run.rng.stream('ada-qpacknet/search'), sparsityRange, populationSize, generations, accuracyWeight, sparsityWeight, mutationScale },
-      );
-      work.keepFractions = { ...fixedFull, ...result.keepFractions };
-      run.context.progress?.({ type: 'note', experience: run.experience.index, taskId: run.taskId, phase: 'search', message: `sparsity ${JSON.stringify(result.sparsities)} (held-out accuracy ${result.accuracy.toFixed(4)})` });
-      return result.log.map((c) => ({ sparsities: { ...c.sparsities }, accuracy: c.accuracy, fitness: c.fitness }));
-    } finally {
-      restore();
-      for (const t of start.values()) t.dispose();
-    }
+    const result = await runSparsityTrials({
+      layers,
+      variables: [...this.network.parameters().values()].map((p) => p.variable),
+      settings: this.settings.sparsitySearch,
+      rng: run.rng.stream('ada-qpacknet/search'),
+      trial: async (keepFractions) => {
+        work.keepFractions = { ...fixedFull, ...keepFractions };
+        work.steps = 0;
+        await this.runTaskPhase(run, 'search', { epochs: this.settings.sparsitySearch.trialEpochs, earlyStopping: undefined }, held);
+        this.pruneNow();
+        return accuracy();
+      },
+    });
+    work.keepFractions = { ...fixedFull, ...result.keepFractions };
+    run.context.progress?.({ type: 'note', experience: run.experience.index, taskId: run.taskId, phase: 'search', message: `sparsity ${JSON.stringify(result.sparsities)} (held-out accuracy ${result.accuracy.toFixed(4)})` });
+    return result.trials;
   }
 
   /** Post-training quantisation with the bit-width search, measured on held-out data. */
