@@ -11,10 +11,9 @@
 //        [--sparsity search|0.5] [--search-epochs 1] [--bits search|4] [--quant kmeans|linear]
 //        [--pruning dynamic|post] [--prune-interval 1] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--store out.rtn] [--json out.json]
 import { parseArgs } from 'node:util';
-import { writeFileSync, renameSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
-import { createScenario } from '../packages/scenarios/dist/index.js';
-import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
+import { createRunScenario } from './bench/run-scenario.mjs';
+import { averageAccuracy, backwardTransfer, writeFileAtomic } from '../packages/evaluation/dist/index.js';
 import { writeStoreFile } from '../packages/masks/dist/index.js';
 import { AdaQPacknetStrategy, evaluateExperiences, evaluateTaskInference } from '../packages/strategies/dist/index.js';
 
@@ -45,13 +44,7 @@ const seed = Number(values.seed);
 const started = performance.now();
 
 const backend = await initBackend('wasm');
-const scenario = await createScenario(values.scenario, {
-  seed,
-  ...(values.tasks !== undefined ? { tasks: Number(values.tasks) } : {}),
-  allowEmbedded: false,
-  layout: 'flat',
-  progressBar: false,
-});
+const scenario = await createRunScenario(values.scenario, seed, values.tasks);
 const kind = scenario.kind;
 const experiences = scenario.experiences;
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
@@ -106,8 +99,6 @@ console.log(
 console.log(`time: train ${trainSeconds.toFixed(1)} s, wall ${wall.toFixed(1)} s`);
 if (values.store !== undefined) await writeStoreFile(values.store, strategy.subnetworkStore());
 if (values.json !== undefined) {
-  const tmp = `${values.json}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, options, hiddenSizes, seed, acc, bwt, matrix, classIncremental, reports, trainSeconds, wallSeconds: wall }, null, 2));
-  renameSync(tmp, values.json);
+  await writeFileAtomic(values.json, JSON.stringify({ scenario: scenario.name, source: scenario.source, options, hiddenSizes, seed, acc, bwt, matrix, classIncremental, reports, trainSeconds, wallSeconds: wall }, null, 2));
 }
 strategy.dispose();

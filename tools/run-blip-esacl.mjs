@@ -13,10 +13,9 @@
 //        [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001] [--blip-lr 0.05] [--fisher-samples 2000]
 //        [--sparsity 0.75] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--json out.json]
 import { parseArgs } from 'node:util';
-import { renameSync, writeFileSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
-import { createScenario } from '../packages/scenarios/dist/index.js';
-import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
+import { createRunScenario } from './bench/run-scenario.mjs';
+import { averageAccuracy, backwardTransfer, writeFileAtomic } from '../packages/evaluation/dist/index.js';
 import { BlipStrategy, EsaclStrategy, evaluateExperiences, evaluateTaskInference } from '../packages/strategies/dist/index.js';
 
 const { values } = parseArgs({
@@ -42,13 +41,7 @@ const seed = Number(values.seed);
 const sparsity = Number(values.sparsity);
 
 const backend = await initBackend('wasm');
-const scenario = await createScenario(values.scenario, {
-  seed,
-  ...(values.tasks !== undefined ? { tasks: Number(values.tasks) } : {}),
-  allowEmbedded: false,
-  layout: 'flat',
-  progressBar: false,
-});
+const scenario = await createRunScenario(values.scenario, seed, values.tasks);
 const kind = scenario.kind;
 const experiences = scenario.experiences;
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
@@ -106,7 +99,5 @@ for (const name of values.strategies.split(',')) {
   strategy.dispose();
 }
 if (values.json !== undefined) {
-  const tmp = `${values.json}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, epochs, batchSize, hiddenSizes, seed, results }, null, 2));
-  renameSync(tmp, values.json);
+  await writeFileAtomic(values.json, JSON.stringify({ scenario: scenario.name, source: scenario.source, epochs, batchSize, hiddenSizes, seed, results }, null, 2));
 }

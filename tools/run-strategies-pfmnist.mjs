@@ -10,10 +10,9 @@
 // Usage: node tools/run-strategies-pfmnist.mjs [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001]
 //        [--strategies naive,packnet,wsn,ewc,online-ewc,si,lwf,replay,joint] [--prune 0.5|equal] [--capacity 0.5] [--seed 1] [--tasks 10] [--json out.json]
 import { parseArgs } from 'node:util';
-import { writeFileSync, renameSync } from 'node:fs';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
-import { createScenario } from '../packages/scenarios/dist/index.js';
-import { averageAccuracy, backwardTransfer } from '../packages/evaluation/dist/index.js';
+import { createRunScenario } from './bench/run-scenario.mjs';
+import { averageAccuracy, backwardTransfer, writeFileAtomic } from '../packages/evaluation/dist/index.js';
 import {
   EwcStrategy,
   JointStrategy,
@@ -49,7 +48,7 @@ const learningRate = Number(values.lr);
 const seed = Number(values.seed);
 
 const backend = await initBackend('wasm');
-const scenario = await createScenario('pfmnist-10', { seed, tasks: Number(values.tasks), allowEmbedded: false, layout: 'flat', progressBar: false });
+const scenario = await createRunScenario('pfmnist-10', seed, values.tasks);
 const kind = scenario.kind;
 const experiences = scenario.experiences;
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
@@ -99,7 +98,5 @@ for (const name of values.strategies.split(',')) {
   strategy.dispose();
 }
 if (values.json !== undefined) {
-  const tmp = `${values.json}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ scenario: scenario.name, source: scenario.source, epochs, batchSize, hiddenSizes, learningRate, seed, results }, null, 2));
-  renameSync(tmp, values.json);
+  await writeFileAtomic(values.json, JSON.stringify({ scenario: scenario.name, source: scenario.source, epochs, batchSize, hiddenSizes, learningRate, seed, results }, null, 2));
 }
