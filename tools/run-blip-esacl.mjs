@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // Runs BLIP and EsaCL of @retain/strategies on pfmnist-10 (permuted
 // Fashion-MNIST, 10 tasks, task-incremental, full data) on the wasm backend and
-// prints ACC and BWT of the accuracy matrix (@retain/evaluation's
-// averageAccuracy / backwardTransfer), what each method keeps per task (BLIP:
-// bit budget used; EsaCL: weights kept per task and the bit-packed mask bytes),
-// and the class-incremental view: the same trained model evaluated without task
-// ids, the task inferred by minimum entropy (per sample and per batch of 128).
+// prints ACC and BWT (@retain/evaluation's averageAccuracy / backwardTransfer)
+// of the task-incremental accuracy matrix and of the class-incremental ones
+// (after each task, tasks so far evaluated without task ids, the task inferred
+// per score and mode; see tools/bench/class-incremental.mjs), what each method
+// keeps per task (BLIP: bit budget used and its serialised model bytes; EsaCL:
+// weights kept per task and the bit-packed mask bytes) and time.
 //
 // Build first (dist outputs, git-ignored):
 //   for p in core scenarios evaluation strategies; do (cd packages/$p && npx tsc -p tsconfig.build.json); done
 // Usage: node tools/run-blip-esacl.mjs [--strategies blip,esacl,esacl-magnitude,esacl-no-ids,esacl-sam-only,esacl-plain]
 //        [--epochs 1] [--batch 64] [--hidden 100,100] [--lr 0.001] [--blip-lr 0.05] [--fisher-samples 2000]
-//        [--sparsity 0.75] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--json out.json]
+//        [--sparsity 0.75] [--seed 0] [--scenario pfmnist-10|sfmnist-5|...] [--tasks N] [--json out.json] [--cil all|none|entropy,energy,...]
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createModel, initBackend } from '../packages/core/dist/index.js';
 import { createRunScenario } from './bench/run-scenario.mjs';
-import { averageAccuracy, backwardTransfer, writeFileAtomic } from '../packages/evaluation/dist/index.js';
-import { BlipStrategy, EsaclStrategy, evaluateExperiences, evaluateTaskInference } from '../packages/strategies/dist/index.js';
+import { createAccuracyMatrices, formatAccuracyMatrices, parseCilScores } from './bench/class-incremental.mjs';
+import { writeFileAtomic } from '../packages/evaluation/dist/index.js';
+import { BlipStrategy, EsaclStrategy } from '../packages/strategies/dist/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'pfmnist-10' },
     tasks: { type: 'string' },
     json: { type: 'string' },
+    cil: { type: 'string', default: 'all' },
   },
 });
 const epochs = Number(values.epochs);
@@ -44,6 +48,7 @@ const backend = await initBackend('wasm');
 const scenario = await createRunScenario(values.scenario, seed, values.tasks);
 const kind = scenario.kind;
 const experiences = scenario.experiences;
+console.log(`load average at start ${loadavg().map((v) => v.toFixed(2)).join(' ')} (2 cores)`);
 console.log(`backend ${backend.name}; scenario ${scenario.name} (${kind}), ${experiences.length} tasks, ${experiences[0].train.size} train / ${experiences[0].test.size} test per task; source: ${scenario.source}`);
 console.log(`mlp 784-${hiddenSizes.join('-')} per-task heads, batch ${batchSize}, ${epochs} epoch(s) per task, seed ${seed}`);
 
@@ -64,38 +69,32 @@ for (const name of values.strategies.split(',')) {
   const make = makers[name];
   if (make === undefined) throw new Error(`unknown strategy ${name}: one of ${Object.keys(makers).join(', ')}`);
   const strategy = make();
-  const matrix = [];
+  const matrices = createAccuracyMatrices({ scores: parseCilScores(values.cil) });
   const started = performance.now();
   let trainSeconds = 0;
   for (const experience of experiences) {
     const report = await strategy.train(experience, { scenarioKind: kind, seed });
     trainSeconds += report.seconds;
-    const accs = await evaluateExperiences(strategy, experiences.slice(0, experience.index + 1), { scenarioKind: kind });
-    matrix.push(accs.map((a) => a.accuracy));
+    const accs = await matrices.afterExperience(strategy, experiences, experience.index, kind);
     const own = strategy.reports.at(-1);
-    const kept = name === 'blip' ? `bit budget used ${(own.budgetUsed * 100).toFixed(1)} %` : `kept ${own.keptWeights} of ${own.freeWeights} free weights, pruning acc ${own.accuracyBeforePruning.toFixed(3)} -> ${own.accuracyAfterPruning.toFixed(3)}`;
+    const kept = name === 'blip' ? `bit budget used ${(own.budgetUsed * 100).toFixed(1)} %, stored ${own.storedBytes.total} bytes` : `kept ${own.keptWeights} of ${own.freeWeights} free weights, pruning acc ${own.accuracyBeforePruning.toFixed(3)} -> ${own.accuracyAfterPruning.toFixed(3)}`;
     console.log(`${name} task ${experience.index}: acc ${accs.at(-1).accuracy.toFixed(4)} (task 0 now ${accs[0].accuracy.toFixed(4)}), ${report.seconds.toFixed(1)} s; ${kept}`);
   }
-  const acc = averageAccuracy(matrix);
-  const bwt = backwardTransfer(matrix);
-  const inferred = {};
-  for (const mode of ['sample', 'batch']) {
-    const r = evaluateTaskInference(strategy, experiences, { mode, batchSize: 128 });
-    inferred[mode] = { accuracy: r.accuracy, taskAccuracy: r.taskAccuracy };
-  }
-  const line = { strategy: name, acc, bwt, classIncremental: inferred, trainSeconds, totalSeconds: (performance.now() - started) / 1000, reports: strategy.reports };
+  const summary = matrices.summary();
+  const line = { strategy: name, acc: summary.taskIncremental.acc, bwt: summary.taskIncremental.bwt, ...summary, trainSeconds, totalSeconds: (performance.now() - started) / 1000, reports: strategy.reports };
   if (name !== 'blip') {
     // One bit-packed mask per task and masked kernel: ceil(size / 8) bytes.
     const kernels = [...strategy.network.parameters().values()].filter((p) => p.role === 'kernel' && p.taskId === undefined);
     line.maskBytes = experiences.length * kernels.reduce((n, p) => n + Math.ceil(p.size / 8), 0);
   }
-  results.push({ ...line, matrix });
-  const extra = name === 'blip' ? `bit budget used ${(strategy.budgetUsed() * 100).toFixed(1)} %` : `masks ${line.maskBytes} bytes`;
-  console.log(
-    `RESULT ${name}: ACC ${(acc * 100).toFixed(2)} %  BWT ${(bwt * 100).toFixed(2)} points  train ${trainSeconds.toFixed(1)} s  ${extra}; ` +
-      `no task id: acc ${(inferred.sample.accuracy * 100).toFixed(2)} % (task inferred ${(inferred.sample.taskAccuracy * 100).toFixed(1)} %) per sample, ` +
-      `${(inferred.batch.accuracy * 100).toFixed(2)} % (${(inferred.batch.taskAccuracy * 100).toFixed(1)} %) per batch of 128`,
-  );
+  results.push(line);
+  for (const l of formatAccuracyMatrices(name, summary)) console.log(l);
+  const stored = name === 'blip' ? strategy.reports.at(-1).storedBytes : undefined;
+  const extra =
+    name === 'blip'
+      ? `bit budget used ${(strategy.budgetUsed() * 100).toFixed(1)} %; stored ${stored.total} bytes (quantised weights ${stored.quantized}, bit counts ${stored.bitCounts}, heads and other float32 ${stored.float}, header ${stored.header}); one dense float32 model ${stored.denseModel} bytes (${(stored.denseModel / stored.total).toFixed(2)}x)`
+      : `masks ${line.maskBytes} bytes`;
+  console.log(`RESULT ${name}: train ${trainSeconds.toFixed(1)} s  ${extra}; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   strategy.dispose();
 }
 if (values.json !== undefined) {

@@ -85,6 +85,18 @@ export { quantizeTask, type KernelToQuantize, type QuantizeTaskSpec, type Quanti
 // BLIP (Shi, Yuan, Chen, Feng, CVPR 2021): bit-level information preserving.
 export { BlipStrategy, BLIP_FISHER_PRIOR, BLIP_FISHER_SAMPLES, type BlipOptions, type BlipTaskReport } from './blip/blip-strategy.js';
 export {
+  BLIP_MODEL_MAGIC,
+  BLIP_MODEL_VERSION,
+  BlipModelCodecError,
+  bitCountWidth,
+  decodeBlipModel,
+  encodeBlipModel,
+  type BlipFloatTensor,
+  type BlipModelParts,
+  type BlipQuantizedTensor,
+  type BlipStoredBytes,
+} from './blip/blip-model-codec.js';
+export {
   BLIP_BITS_LIMIT,
   BLIP_BOUND_SCALE,
   BLIP_MAX_BITS,
@@ -109,9 +121,11 @@ export { samTrainingPlugin, type SamTrainingOptions } from './esacl/sam-plugin.j
 export { INSTANCE_CRITERIA, instanceScores, selectInstances, type InstanceCriterion } from './esacl/instance-scores.js';
 export { oneShotKeepMasks, type EsaclPruning, type PruneLayer, type PruneScope } from './esacl/one-shot-prune.js';
 
-// Class-incremental inference for sub-network methods: the task by minimum entropy.
+// Class-incremental inference for sub-network methods: the task by the lowest score (default minimum entropy).
 export { TASK_INFERENCE_MODES, chooseTasks, rowArgmax, softmaxEntropies, type TaskInferenceMode } from './task-inference/entropy-choice.js';
+export { TASK_INFERENCE_SCORES, checkTaskInferenceScore, taskScores, type TaskInferenceScore } from './task-inference/task-scores.js';
 export {
+  DEFAULT_TASK_INFERENCE_SCORE,
   checkTaskInference,
   combineTaskOutputs,
   inferTaskAndPredict,
@@ -124,6 +138,8 @@ export {
 } from './task-inference/infer-task.js';
 export {
   evaluateTaskInference,
+  evaluateTaskInferenceScores,
+  type TaskInferenceComparisonOptions,
   type TaskInferenceEvaluation,
   type TaskInferenceEvaluationOptions,
   type TaskInferenceResult,
@@ -165,3 +181,18 @@ export { ReplayPlugin, REPLAY_DEFAULT_CAPACITY, type ReplayOptions } from './bas
 export { ReplayStrategy, REPLAY_TRAINING_DEFAULTS, type ReplayStrategyOptions } from './baselines/replay/replay-strategy.js';
 export { jointTrainingData, type JointPart } from './baselines/joint/joint-training-data.js';
 export { JointStrategy, type JointStrategyOptions } from './baselines/joint/joint-strategy.js';
+
+// Export: a task's network as plain arrays (what `retain export` writes as a standalone model).
+export { taskNetworkWeights } from './export/strategy-task-weights.js';
+export { readTaskNetwork, effectiveValues, type TaskToRead } from './export/read-task-network.js';
+export { UnsupportedExportError } from './export/export-errors.js';
+export type {
+  BatchNormWeights,
+  Conv2dWeights,
+  DenseWeights,
+  Pool2dWeights,
+  ResidualWeights,
+  StatelessLayerSpec,
+  TaskLayerWeights,
+  TaskNetworkWeights,
+} from './export/task-network-weights.js';

@@ -8,6 +8,7 @@ import { evaluateExperiences } from '../training/evaluate-strategy.js';
 import { bitIdentical, testLogits } from '../testing/logit-snapshots.js';
 import { permutedExperiences, readFashionMnist } from '../testing/test-experiences.js';
 import { BlipStrategy } from './blip-strategy.js';
+import { decodeBlipModel } from './blip-model-codec.js';
 import { gridStep } from './fixed-point.js';
 
 beforeAll(async () => {
@@ -111,6 +112,20 @@ describe('BlipStrategy', () => {
     expect(Array.from(restored.frozenBits('dense1/kernel'))).toEqual(Array.from(blip.frozenBits('dense1/kernel')));
     expect(restored.reports).toEqual(blip.reports);
     await expect(restored.train(two[1] as Experience, TI)).rejects.toThrow(/learnt already/);
+
+    // Stored bytes: the report's number is the length of the actual serialised bytes, and those bytes alone
+    // (written over zeroed parameters) give the same logits for every task.
+    const bytes = blip.serializeModel();
+    const stored = (blip.reports[1] as { storedBytes: { total: number; quantized: number; denseModel: number } }).storedBytes;
+    expect(stored.total).toBe(bytes.length);
+    expect(stored.denseModel).toBe(blip.network.countParameters() * 4);
+    expect(stored.total).toBeLessThan(stored.denseModel);
+    const decoded = decodeBlipModel(bytes);
+    expect(decoded.quantized.map((q) => q.name)).toEqual(blip.quantizedParameters);
+    expect(decoded.float.map((f) => f.name).sort()).toEqual(['head/task0/bias', 'head/task0/kernel', 'head/task1/bias', 'head/task1/kernel']);
+    for (const p of restored.network.parameters().values()) p.write(new Float32Array(p.size));
+    for (const t of [...decoded.quantized, ...decoded.float]) restored.network.parameter(t.name).write(t.values);
+    for (const e of two) expect(bitIdentical(testLogits(restored, e), testLogits(blip, e))).toBe(true);
     blip.dispose();
     restored.dispose();
   });

@@ -7,6 +7,7 @@ import type { StrategyPlugin } from '../framework/plugin.js';
 import { requireTensor, type StateParts } from '../framework/state-codec.js';
 import type { StrategyState } from '../framework/strategy.js';
 import { StrategyStateError, StrategyUsageError } from '../framework/strategy-errors.js';
+import { encodeBlipModel, type BlipModelParts, type BlipStoredBytes } from './blip-model-codec.js';
 import { BlipParameterState } from './blip-parameter-state.js';
 import { BLIP_BOUND_SCALE, BLIP_MAX_BITS, checkMaxBits } from './fixed-point.js';
 
@@ -39,6 +40,13 @@ export interface BlipTaskReport {
   readonly freeFraction: number;
   /** Samples the Fisher was averaged over. */
   readonly fisherSamples: number;
+  /**
+   * Bytes of the model as serialised by {@link BlipStrategy.serializeModel}
+   * after this task (the length of the actual bytes, with their breakdown):
+   * each weight at its frozen bit count, bit counts, the trained tasks'
+   * heads and other float32 tensors; and one dense float32 model for comparison.
+   */
+  readonly storedBytes: BlipStoredBytes;
 }
 
 /** The paper's Fisher sample count (about 8,000). */
@@ -104,6 +112,30 @@ export class BlipStrategy extends BaseStrategy {
   /** The range bound of parameter `name`. */
   bound(name: string): number {
     return this.stateOf(name).bound;
+  }
+
+  /**
+   * Everything inference of the tasks trained so far needs: the quantised
+   * parameters (values, frozen bits, bound) and, as float32, every other
+   * parameter of the network that is shared or belongs to a trained task
+   * (`extraTask`: one more task counted as trained, for the report written
+   * while it finishes).
+   */
+  modelParts(extraTask?: number): BlipModelParts {
+    const quantised = new Set(this.states.map((s) => s.parameter));
+    const tasks = new Set([...this.trainedTasks, ...(extraTask === undefined ? [] : [extraTask])]);
+    return {
+      maxBits: this.maxBits,
+      quantized: this.states.map((s) => ({ name: s.parameter.name, values: s.parameter.read(), bits: s.bits, bound: s.bound })),
+      float: [...this.network.parameters().values()]
+        .filter((p) => !quantised.has(p) && (p.taskId === undefined || tasks.has(p.taskId)))
+        .map((p) => ({ name: p.name, values: p.read() })),
+    };
+  }
+
+  /** The model serialised in BLIP's stored format (`encodeBlipModel`; layout in the package README): what {@link BlipTaskReport.storedBytes} counts. */
+  serializeModel(): Uint8Array {
+    return encodeBlipModel(this.modelParts()).bytes;
   }
 
   /** The fraction of the bit budget (maxBits per weight) frozen so far. */
@@ -188,6 +220,7 @@ export class BlipStrategy extends BaseStrategy {
       weights += s.parameter.size;
     }
     const n = Math.max(1, weights);
+    const { breakdown } = encodeBlipModel(this.modelParts(taskId));
     return {
       taskId,
       budgetUsed: bits / (n * this.maxBits),
@@ -196,6 +229,7 @@ export class BlipStrategy extends BaseStrategy {
       saturatedFraction: saturated / n,
       freeFraction: free / n,
       fisherSamples: samples,
+      storedBytes: { ...breakdown, denseModel: this.network.countParameters() * 4 },
     };
   }
 

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, Rng, type JsonValue, type MaskedNetwork, type tf } from '@retain/core';
 import type { Experience, ScenarioKind } from '@retain/scenarios';
+import { readTaskNetwork } from '../export/read-task-network.js';
+import type { TaskNetworkWeights } from '../export/task-network-weights.js';
 import { TRAINING_MASK_VALUE } from '../training/loss.js';
 import type { DecayScope } from '../training/gradient-step.js';
 import { runTrainingPhase } from '../training/train-loop.js';
@@ -182,6 +184,31 @@ export abstract class BaseStrategy implements Strategy {
   }
 
   predict(inputs: tf.Tensor, taskId?: number): tf.Tensor {
+    const t = this.predictionTask(taskId);
+    this.prepareForward(t, 'predict');
+    const logits = this.forward(inputs, t, false);
+    const allowed = this.predictionClasses();
+    if (allowed === undefined) return logits;
+    const masked = maskLogits(logits, allowed);
+    logits.dispose();
+    return masked;
+  }
+
+  /**
+   * The network predict(x, taskId) runs, as plain arrays: every layer's
+   * effective weights with the task's masks or transforms installed (as
+   * predict installs them), the task's batch-norm statistics and head, and
+   * the classes predict can return. Same task-id rules as predict; syncs data.
+   */
+  taskWeights(taskId?: number): TaskNetworkWeights {
+    const t = this.predictionTask(taskId);
+    this.prepareForward(t, 'predict');
+    const allowed = this.predictionClasses();
+    return readTaskNetwork(this.network, { strategy: this.name, taskId, networkTask: t, ...(allowed !== undefined ? { allowedClasses: [...allowed] } : {}) });
+  }
+
+  /** Checks a task id given to predict against the scenario and heads; returns the network task. */
+  private predictionTask(taskId: number | undefined): number {
     this.checkLive();
     const kind = this.scenarioKind;
     if (taskId !== undefined && kind !== undefined && kind !== 'task-incremental') {
@@ -191,13 +218,13 @@ export abstract class BaseStrategy implements Strategy {
       throw new StrategyUsageError(this.name, 'predict needs a task id: the network has one head per task');
     }
     if (taskId !== undefined && (!Number.isInteger(taskId) || taskId < 0)) throw new InvalidArgumentError('taskId', taskId, 'a non-negative integer');
-    const t = taskId === undefined ? 0 : this.networkTask(taskId);
-    this.prepareForward(t, 'predict');
-    const logits = this.forward(inputs, t, false);
-    if (this.network.heads.multiHead || (this.options.classMasking?.predict ?? 'seen') === 'none' || this.seenClasses.size === 0) return logits;
-    const masked = maskLogits(logits, this.seenClasses);
-    logits.dispose();
-    return masked;
+    return taskId === undefined ? 0 : this.networkTask(taskId);
+  }
+
+  /** The classes a single-head predict may return (others get -Infinity); undefined when predict masks nothing. */
+  private predictionClasses(): ReadonlySet<number> | undefined {
+    if (this.network.heads.multiHead || (this.options.classMasking?.predict ?? 'seen') === 'none' || this.seenClasses.size === 0) return undefined;
+    return this.seenClasses;
   }
 
   state(): StrategyState {

@@ -1,5 +1,6 @@
 import type { JsonValue, Rng, tf } from '@retain/core';
 import type { Experience, ScenarioKind } from '@retain/scenarios';
+import type { TaskNetworkWeights } from '../export/task-network-weights.js';
 import type { StrategyPlugin } from './plugin.js';
 import type { ProgressSink } from './progress.js';
 
@@ -87,6 +88,12 @@ export interface Strategy {
    * scenario gives no task ids. Never records gradients, never trains.
    */
   predict(inputs: tf.Tensor, taskId?: number): tf.Tensor;
+  /**
+   * Optional: the network that `predict(x, taskId)` runs, as plain arrays
+   * (effective weights, the task's head and batch-norm statistics), for
+   * export. Same task-id rules as predict. Syncs data.
+   */
+  taskWeights?(taskId?: number): TaskNetworkWeights;
   /** A checkpoint (syncs data). */
   state(): StrategyState;
   /** Restores a checkpoint made by the same strategy on the same architecture; throws StrategyStateError (nothing changed) otherwise. */

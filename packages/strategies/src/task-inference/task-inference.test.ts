@@ -6,7 +6,7 @@ import { EsaclStrategy } from '../esacl/esacl-strategy.js';
 import { PackNetStrategy } from '../packnet/packnet-strategy.js';
 import { evaluateExperiences } from '../training/evaluate-strategy.js';
 import { splitExperiences, type LabelledArrays } from '../testing/test-experiences.js';
-import { evaluateTaskInference } from './evaluate-task-inference.js';
+import { evaluateTaskInference, evaluateTaskInferenceScores } from './evaluate-task-inference.js';
 import { inferTaskAndPredict } from './infer-task.js';
 
 beforeAll(async () => {
@@ -72,6 +72,14 @@ describe('class-incremental inference by minimum entropy', () => {
           if (r.taskAccuracy === 1) expect(r.accuracy).toBeCloseTo((ti[j] as { accuracy: number }).accuracy, 12);
         });
         expect(perSample.accuracy).toBeGreaterThan(0.7);
+        // Every score and mode from one pass equals the one-at-a-time evaluation.
+        const all = evaluateTaskInferenceScores(strategy, experiences, { batchSize: 30 });
+        expect(all.map((r) => `${r.score}/${r.mode}`)).toEqual(['entropy/sample', 'entropy/batch', 'max-softmax/sample', 'max-softmax/batch', 'max-logit/sample', 'max-logit/batch', 'energy/sample', 'energy/batch']);
+        expect(all[0]).toEqual(perSample);
+        expect(all[1]).toEqual(perBatch);
+        expect(all[6]).toEqual(evaluateTaskInference(strategy, experiences, { mode: 'sample', score: 'energy', batchSize: 30 }));
+        // 2-class heads: max-softmax infers exactly what entropy infers.
+        expect(all[2]?.taskAccuracy).toBe(perSample.taskAccuracy);
       });
       strategy.dispose();
     });

@@ -28,8 +28,9 @@ export function accuracyHeatmapSpec(results: RunResults): TopLevelSpec {
   return {
     config,
     data: { values },
-    width: { step: 44 },
-    height: { step: 30 },
+    // At least wide and tall enough for the axis titles, which would otherwise overlap for 1-3 experiences.
+    width: Math.max(160, 44 * n),
+    height: Math.max(120, 30 * n),
     encoding: {
       x: { field: 'evaluated', type: 'ordinal', scale: { domain }, title: 'evaluated experience j', axis: { orient: 'top', labelAngle: 0 } },
       y: { field: 'trained', type: 'ordinal', scale: { domain }, title: 'trained experience i' },
