@@ -196,3 +196,6 @@ export type {
   TaskLayerWeights,
   TaskNetworkWeights,
 } from './export/task-network-weights.js';
+
+// Sub-network stores of the float mask strategies (PackNet, EsaCL, WSN): claimed weights as float32, own masks, heads.
+export { floatSubnetworkStore, floatTaskRecords, type FloatStoreSource } from './framework/float-subnetwork-store.js';

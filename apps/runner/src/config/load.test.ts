@@ -34,7 +34,8 @@ describe('config validation', () => {
     expect(config.backend).toBe('wasm');
     expect(config.scenario.allowEmbedded).toBe(true);
     expect(config.scenario.download).toBe(false);
-    expect(config.evaluation).toEqual({ batchSize: 1000, taskInferenceMode: 'sample', taskInferenceBatchSize: 128 });
+    expect(config.evaluation).toEqual({ batchSize: 1000, taskInferenceMode: 'sample', taskInferenceScore: 'entropy', taskInferenceBatchSize: 128 });
+    expect(parseRunConfig({ ...valid, evaluation: { taskInferenceScore: 'energy' } }, 'ok.json').evaluation.taskInferenceScore).toBe('energy');
     expect(config.strategy).toEqual({ name: 'packnet', options: { pruneFraction: 0.5 } });
   });
 
@@ -58,6 +59,8 @@ describe('config validation', () => {
     ['option of another architecture', { ...valid, model: { architecture: 'alexnet-cl', hiddenSizes: [32] } }, "bad.json: model.hiddenSizes: expected no 'hiddenSizes' for architecture alexnet-cl (it takes dropout, bias, init, batchNorm, batchNormAffine, trackRunningStats), got [32]"],
     ['a kind the preset lacks', withField('scenario.kind', 'class-incremental'), 'bad.json: scenario.kind: expected one of task-incremental, domain-incremental for preset pfmnist-10, got "class-incremental"'],
     ['a mask method on a domain-incremental scenario', withField('scenario.kind', 'domain-incremental'), 'bad.json: scenario.kind: expected task-incremental or class-incremental for the sub-network method packnet, got "domain-incremental"'],
+    ['an unknown task-inference score', withField('evaluation.taskInferenceScore', 'margin'), 'bad.json: evaluation.taskInferenceScore: expected one of "entropy", "max-softmax", "max-logit", "energy", got "margin"'],
+    ['an unknown task-inference mode', withField('evaluation.taskInferenceMode', 'epoch'), 'bad.json: evaluation.taskInferenceMode: expected one of "sample", "batch", got "epoch"'],
     ['a bad name', { ...valid, name: 'my run' }, 'bad.json: name: expected a string of letters, digits, ".", "_" or "-", got "my run"'],
   ];
   for (const [what, document, message] of cases) {

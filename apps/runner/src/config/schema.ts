@@ -1,5 +1,6 @@
 import { BACKEND_CHOICES, ZOO_NAMES } from '@retain/core';
 import { PRESET_NAMES, PRESETS } from '@retain/scenarios';
+import { DEFAULT_TASK_INFERENCE_SCORE, TASK_INFERENCE_MODES, TASK_INFERENCE_SCORES } from '@retain/strategies';
 import { z } from 'zod';
 import { isSubnetworkStrategy, strategySectionSchema } from './strategy-schemas.js';
 
@@ -133,7 +134,13 @@ export const evaluationSchema = z
     /** Test batches of the accuracy matrix. Default 1000. */
     batchSize: positiveInt.default(1000),
     /** Class-incremental runs of sub-network methods: the task inferred per sample (default) or per batch. */
-    taskInferenceMode: z.enum(['sample', 'batch']).default('sample'),
+    taskInferenceMode: z.enum(TASK_INFERENCE_MODES).default('sample'),
+    /**
+     * Class-incremental runs of sub-network methods: the score that picks the
+     * task (lowest wins): `entropy` (default, as before), `max-softmax`,
+     * `max-logit` or `energy` (@retain/strategies evaluateTaskInference).
+     */
+    taskInferenceScore: z.enum(TASK_INFERENCE_SCORES).default(DEFAULT_TASK_INFERENCE_SCORE),
     /** Rows per batch of task inference (also the batch of `batch` mode). Default 128. */
     taskInferenceBatchSize: positiveInt.default(128),
   })
@@ -154,7 +161,7 @@ export const runConfigSchema = z
     model: modelSchema,
     strategy: strategySectionSchema,
     training: trainingSchema.default({}),
-    evaluation: evaluationSchema.default({ batchSize: 1000, taskInferenceMode: 'sample', taskInferenceBatchSize: 128 }),
+    evaluation: evaluationSchema.default({ batchSize: 1000, taskInferenceMode: 'sample', taskInferenceScore: DEFAULT_TASK_INFERENCE_SCORE, taskInferenceBatchSize: 128 }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -1,8 +1,9 @@
+import { RetainError } from '@retain/core';
 import { capacityReport, sizeReport, type CapacityReport, type DetailValue, type SizeReport } from '@retain/evaluation';
 import { encodeStore, measureStoreSize, type SubnetworkStore } from '@retain/masks';
-import { AdaQPacknetStrategy, BlipStrategy, EsaclStrategy, MaskStrategy, WsnStrategy, type Strategy } from '@retain/strategies';
+import { AdaQPacknetStrategy, BaseStrategy, BlipStrategy, EsaclStrategy, MaskStrategy, WsnStrategy, encodeBlipModel, type Strategy } from '@retain/strategies';
 
-/** A strategy that keeps its tasks in a @retain/masks sub-network store (Ada-QPacknet). */
+/** A strategy that keeps its tasks in a @retain/masks sub-network store (Ada-QPacknet, PackNet, WSN, EsaCL). */
 export interface StoreHolder {
   subnetworkStore(): SubnetworkStore;
 }
@@ -33,10 +34,39 @@ export function ownershipCapacity(strategy: MaskStrategy<string, string>): Capac
 }
 
 /**
- * The deterministic costs of a run so far: `size` from the encoded
- * sub-network store (Ada-QPacknet: bytes by component as @retain/masks
- * measures them, against one dense float32 model with every head so far),
- * `capacity` from the ownership map of mask strategies.
+ * Bytes by component of the strategy's sub-network store as @retain/masks
+ * encodes and measures it (`codes`, `codebooks`, `masks`, `ownership`,
+ * `heads`, `batchNorm`, `shared`, `metadata`, `framing`; they sum to the
+ * length of store.rtn), or undefined when it has no store or no task in it.
+ */
+export function storeSizeComponents(strategy: Strategy): Record<string, number> | undefined {
+  const store = subnetworkStoreOf(strategy);
+  if (store === undefined || store.taskIds().length === 0) return undefined;
+  const { bytesByTask: _byTask, totalBytes: _total, ...components } = measureStoreSize(encodeStore(store));
+  return components;
+}
+
+/**
+ * Bytes by component of BLIP's serialised model (`serializeModel()`, the
+ * bytes of encodeBlipModel): `header`, `bitCounts`, `quantized`, `float`;
+ * they sum to the serialised length (checked).
+ */
+export function blipSizeComponents(strategy: BlipStrategy): Record<string, number> {
+  const { bytes, breakdown } = encodeBlipModel(strategy.modelParts());
+  const { total, ...components } = breakdown;
+  const sum = Object.values(components).reduce((n, b) => n + b, 0);
+  if (sum !== bytes.length || total !== bytes.length) throw new RetainError('SIZE_BREAKDOWN', `BLIP size breakdown sums to ${sum} (total ${total}), the serialised model has ${bytes.length} bytes`);
+  return components;
+}
+
+/**
+ * The deterministic costs of a run so far. `size`: bytes by component of
+ * what the method stores, measured from the serialised bytes, against one
+ * dense float32 model of the network (every head so far, learnable values
+ * only): the @retain/masks sub-network store for Ada-QPacknet, PackNet, WSN
+ * and EsaCL (what store.rtn holds), BLIP's serialised model; baselines have
+ * none (they keep the dense model itself). `capacity`: from the ownership
+ * map of mask strategies.
  */
 export function runCosts(strategy: Strategy): { size?: SizeReport; capacity?: CapacityReport } {
   const costs: { size?: SizeReport; capacity?: CapacityReport } = {};
@@ -44,14 +74,8 @@ export function runCosts(strategy: Strategy): { size?: SizeReport; capacity?: Ca
     const capacity = ownershipCapacity(strategy);
     if (capacity !== undefined) costs.capacity = capacity;
   }
-  if (strategy instanceof AdaQPacknetStrategy) {
-    const last = strategy.taskReports().at(-1);
-    const store = subnetworkStoreOf(strategy);
-    if (last !== undefined && store !== undefined) {
-      const { bytesByTask: _byTask, totalBytes: _total, ...components } = measureStoreSize(encodeStore(store));
-      costs.size = sizeReport(components, last.storedBytes.denseModel / 4);
-    }
-  }
+  const components = strategy instanceof BlipStrategy ? (strategy.reports.length > 0 ? blipSizeComponents(strategy) : undefined) : storeSizeComponents(strategy);
+  if (components !== undefined && strategy instanceof BaseStrategy) costs.size = sizeReport(components, strategy.network.countParameters());
   return costs;
 }
 

@@ -9,7 +9,7 @@ import type { RunProtocol } from './protocol.js';
  * with the run's protocol. Task-incremental, class- and domain-incremental
  * runs use evaluateExperiences (task id given only in task-incremental
  * ones); `task-inference` runs use evaluateTaskInference (no task id: the
- * task is inferred by minimum entropy) and record how many samples had their
+ * task is inferred by the lowest `evaluation.taskInferenceScore`, entropy by default) and record how many samples had their
  * task inferred correctly.
  */
 export async function evaluateRow(
@@ -23,6 +23,7 @@ export async function evaluateRow(
   if (protocol.protocol === 'task-inference') {
     const evaluation = evaluateTaskInference(strategy, seen, {
       mode: config.evaluation.taskInferenceMode,
+      score: config.evaluation.taskInferenceScore,
       batchSize: config.evaluation.taskInferenceBatchSize,
       labels: 'local',
     });

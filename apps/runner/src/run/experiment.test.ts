@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '@retain/core';
@@ -106,6 +106,9 @@ describe('runExperiment', () => {
     expect(inferred.run.scenarioKind).toBe('class-incremental');
     expect(inferred.run.scenario).toBe('sfmnist-5-cil');
     expect(inferred.run.options['protocol']).toBe('task-inference');
+    expect(inferred.run.options['taskInferenceScore']).toBe('entropy');
+    // PackNet's size: its encoded sub-network store, which store.rtn holds.
+    expect(inferred.costs.size?.totalBytes).toBe((await stat(runFile(join(dir, 'cil-packnet'), 'store'))).size);
     expect(inferred.matrix.cells.every((c) => c.taskInferenceCorrect !== null)).toBe(true);
     expect(inferred.metrics.taskInferenceAccuracy).not.toBeNull();
     // PackNet's capacity from its ownership map: 32 bits per claimed weight, task 0 keeps 1 - 0.75 of every kernel.
@@ -119,6 +122,7 @@ describe('runExperiment', () => {
     const single = await runExperiment(tinyConfig({ name: 'naive' }, { preset: 'sfmnist-5', kind: 'class-incremental' }), { runDir: join(dir, 'cil-naive') });
     expect(single.run.options['protocol']).toBe('class-incremental');
     expect(single.metrics.taskInferenceAccuracy).toBeNull();
+    expect(single.run.options['taskInferenceScore']).toBeNull();
     expect(tf.memory().numTensors).toBe(baseline);
     // Plain progress lines: experience, phase, epoch and the table.
     const text = lines.join('');

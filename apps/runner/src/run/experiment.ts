@@ -57,6 +57,7 @@ function runOptions(setup: RunSetup): Record<string, ScalarValue> {
     optimizer: t.optimizer?.kind ?? null,
     learningRate: t.optimizer?.learningRate ?? null,
     taskInferenceMode: protocol.protocol === 'task-inference' ? config.evaluation.taskInferenceMode : null,
+    taskInferenceScore: protocol.protocol === 'task-inference' ? config.evaluation.taskInferenceScore : null,
   };
 }
 

@@ -1,4 +1,5 @@
-import { BitMask } from '@retain/masks';
+import { BitMask, type SubnetworkStore } from '@retain/masks';
+import { floatSubnetworkStore } from './float-subnetwork-store.js';
 import { MaskStrategy } from './mask-strategy.js';
 
 /**
@@ -12,6 +13,16 @@ import { MaskStrategy } from './mask-strategy.js';
 export abstract class NestedMaskStrategy<P extends string, A extends string> extends MaskStrategy<P, A> {
   /** The weights the active task keeps, by parameter name (empty until it prunes). */
   protected kept = new Map<string, BitMask>();
+
+  /**
+   * The @retain/masks sub-network store of every frozen task (a new object
+   * each call; see {@link floatSubnetworkStore}): per task its claimed kernel
+   * weights as float32, its head and batch norm, plus the shared biases.
+   */
+  subnetworkStore(): SubnetworkStore {
+    const tasks = this.trainedTasks.filter((t) => t !== this.activeTask).map((taskId) => ({ taskId, ownerId: this.ownerId(taskId) }));
+    return floatSubnetworkStore({ network: this.network, ownership: this.ownership, kernels: this.maskable, tasks });
+  }
 
   protected maskKey(taskId: number, active: boolean): string {
     return active ? `active:${taskId}:${this.machine.phase}` : `frozen:${taskId}`;

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Rng, initialValues, maskedWeightFn, tf, type MaskedNetwork, type Parameter } from '@retain/core';
-import { BitMask, decodeMask, encodeMask } from '@retain/masks';
+import { BitMask, decodeMask, encodeMask, type SubnetworkStore } from '@retain/masks';
 import { selectTopFraction, wsnMaskedWeight } from '@retain/pruning';
 import type { BaseStrategyOptions } from '../framework/base-strategy.js';
 import type { ExperienceRun } from '../framework/experience-run.js';
+import { floatSubnetworkStore } from '../framework/float-subnetwork-store.js';
 import { MaskStrategy } from '../framework/mask-strategy.js';
 import { requireTensor, type StateParts } from '../framework/state-codec.js';
 import type { StrategyState } from '../framework/strategy.js';
@@ -116,6 +117,18 @@ export class WsnStrategy extends MaskStrategy<WsnPhase, WsnAction> {
     let n = 0;
     for (const b of this.encoded.get(taskId)?.values() ?? []) n += b.length;
     return n;
+  }
+
+  /**
+   * The @retain/masks sub-network store of every consolidated task (a new
+   * object each call; see {@link floatSubnetworkStore}): per task its own
+   * mask of each kernel, the weights it newly claimed as float32, its head
+   * and batch norm, plus the shared biases. The store codes the masks with
+   * its own default (range-coded when smaller), not `maskCoding`.
+   */
+  subnetworkStore(): SubnetworkStore {
+    const tasks = [...this.encoded.keys()].sort((a, b) => a - b).map((taskId) => ({ taskId, ownerId: this.ownerId(taskId) }));
+    return floatSubnetworkStore({ network: this.network, ownership: this.ownership, kernels: this.maskable, tasks });
   }
 
   /** Task `taskId`'s stored mask of kernel `name`, decoded. */
