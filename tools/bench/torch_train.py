@@ -1,17 +1,31 @@
 #!/usr/bin/env python3
-"""PyTorch side of tools/bench-core.mjs: trains the same model on the same data
-in the same order (batch, Adam lr) and prints one JSON line with the measured
-throughput. Reads the data written by bench-core.mjs:
+"""PyTorch side of tools/bench-core.mjs and tools/bench-train.mjs: trains the same
+model on the same data in the same order (batch, Adam lr) and prints one JSON
+line with the measured throughput. Reads the data written by the JS side:
   <dir>/train_x.f32 (N x 784 float32), train_y.i32, test_x.f32, test_y.i32, meta.json
-Usage: /usr/bin/python3 torch_train.py <dir> <mlp|cnn-small> <batch> <lr> <threads>
+Usage: /usr/bin/python3 torch_train.py <dir> <mlp|cnn-small> <batch> <lr> <threads> [warmup_steps] [fixed_steps]
+
+Threads: torch.set_num_threads() does not reach OpenBLAS (Debian's torch calls
+the system libblas.so.3; the openblas-pthread build starts one thread per core
+on its own), so this script pins OPENBLAS_NUM_THREADS and OMP_NUM_THREADS to
+<threads> before torch is loaded, unless the caller set them, and reports the
+thread count OpenBLAS really uses. warmup_steps (default 5) run on a throwaway
+copy of the model before the timed epoch. fixed_steps (default 0: off) also
+times that many steps on one fixed batch (the harness-free microbenchmark).
 """
+import ctypes
 import json
+import os
 import sys
 import time
 
-import numpy as np
-import torch
-from torch import nn
+THREADS = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+
+import numpy as np  # noqa: E402  (after the thread environment is set)
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 
 def build(model_name, hidden):
@@ -39,41 +53,81 @@ def blas_library():
         with open("/proc/self/maps") as maps:
             libs = {line.split()[-1] for line in maps if "blas" in line}
     except OSError:
-        return "unknown BLAS"
-    names = sorted(lib.split("/")[-2] + "/" + lib.split("/")[-1] for lib in libs if lib.startswith("/"))
-    return ", ".join(names) or "no BLAS library mapped"
+        return "unknown BLAS", None
+    paths = sorted(lib for lib in libs if lib.startswith("/"))
+    names = ", ".join(p.split("/")[-2] + "/" + p.split("/")[-1] for p in paths) or "no BLAS library mapped"
+    return names, next((p for p in paths if "openblas" in p.split("/")[-1]), None)
+
+
+def openblas_info(path):
+    """OpenBLAS' own thread count and kernel (core type), read through its C API."""
+    if path is None:
+        return None
+    try:
+        lib = ctypes.CDLL(path)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return {"threads": lib.openblas_get_num_threads(), "core": lib.openblas_get_corename().decode()}
+    except (OSError, AttributeError):
+        return None
+
+
+def train_steps(model, opt, loss_fn, x, y, batch, steps, fixed):
+    for s in range(steps):
+        i = 0 if fixed else s * batch
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[i:i + batch]), y[i:i + batch])
+        loss.backward()
+        opt.step()
+    return loss
 
 
 def main():
-    data_dir, model_name, batch, lr, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
+    data_dir, model_name, batch, lr = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    warmup = int(sys.argv[6]) if len(sys.argv) > 6 else 5
+    fixed_steps = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    torch.set_num_threads(THREADS)
     meta = json.load(open(f"{data_dir}/meta.json"))
     n, n_test = meta["train"], meta["test"]
+    hidden = meta.get("hidden", [400, 400])
     shape = (-1, 1, 28, 28) if model_name == "cnn-small" else (-1, 784)
     x = torch.from_numpy(np.fromfile(f"{data_dir}/train_x.f32", dtype=np.float32).reshape(shape))
     y = torch.from_numpy(np.fromfile(f"{data_dir}/train_y.i32", dtype=np.int32).astype(np.int64))
     xt = torch.from_numpy(np.fromfile(f"{data_dir}/test_x.f32", dtype=np.float32).reshape(shape))
     yt = torch.from_numpy(np.fromfile(f"{data_dir}/test_y.i32", dtype=np.int32).astype(np.int64))
-    model = build(model_name, meta.get("hidden", [400, 400]))
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
+    if warmup > 0:
+        torch.manual_seed(1)
+        scratch = build(model_name, hidden)
+        train_steps(scratch, torch.optim.Adam(scratch.parameters(), lr=lr), loss_fn, x, y, batch, min(warmup, n // batch), True)
+    fixed_rate = None
+    if fixed_steps > 0:
+        torch.manual_seed(1)
+        scratch = build(model_name, hidden)
+        start = time.perf_counter()
+        train_steps(scratch, torch.optim.Adam(scratch.parameters(), lr=lr), loss_fn, x, y, batch, fixed_steps, True)
+        fixed_rate = fixed_steps * batch / (time.perf_counter() - start)
+    torch.manual_seed(0)
+    model = build(model_name, hidden)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
-    start = time.perf_counter()
-    for i in range(0, n - batch + 1, batch):
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x[i:i + batch]), y[i:i + batch])
-        loss.backward()
-        opt.step()
-    seconds = time.perf_counter() - start
-    trained = (n // batch) * batch
+    steps = n // batch
+    start, cpu_start = time.perf_counter(), time.process_time()
+    loss = train_steps(model, opt, loss_fn, x, y, batch, steps, False)
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    trained = steps * batch
     model.eval()
     with torch.no_grad():
+        start = time.perf_counter()
         correct = sum(int((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum()) for i in range(0, n_test, 1000))
+        inference_seconds = time.perf_counter() - start
+    blas, blas_path = blas_library()
     print(json.dumps({
         "system": f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} thread(s))",
-        "blas": blas_library(),
+        "blas": blas, "openblas": openblas_info(blas_path),
         "samples": trained, "seconds": seconds, "samplesPerSec": trained / seconds,
+        "cpuSamplesPerSec": trained / cpu_seconds if cpu_seconds > 0 else None,
+        "fixedBatchSamplesPerSec": fixed_rate,
+        "inferenceSamplesPerSec": n_test / inference_seconds,
         "testAccuracy": correct / n_test, "finalLoss": float(loss),
     }))
 

@@ -7,8 +7,10 @@ export {
   type BackendInfo,
   type BackendName,
 } from './backend/backend-choice.js';
-export { initBackend } from './backend/init-backend.js';
+export { initBackend, type InitBackendOptions } from './backend/init-backend.js';
+export { MAX_WASM_THREADS } from './backend/wasm-threads.js';
 export { registerWasmTrainingKernels } from './backend/kernels/register-training-kernels.js';
+export { readFloat32 } from './backend/heap-view.js';
 export { Rng, type StreamName } from './random/rng.js';
 export { initialValues, fans, type InitializerName, type InitializerSpec } from './random/initializers.js';
 export { withLeakCheck, withLeakCheckSync, TensorLeakError } from './tensors/leak-check.js';

@@ -15,7 +15,7 @@ export interface BackendInfo {
   reason: string;
   /** wasm only: SIMD in use. */
   simd: boolean;
-  /** wasm only: number of threads the backend uses (1 under Node: tfjs disables wasm threads there). */
+  /** wasm only: number of threads the backend uses (1 under Node unless initBackend's wasmThreads asks for more). */
   threads: number;
   /** Kernels retain registered on top of the backend's own. */
   trainingKernels: string[];

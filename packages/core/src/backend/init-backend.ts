@@ -13,6 +13,22 @@ import {
 } from './backend-choice.js';
 import { registerWasmTrainingKernels } from './kernels/register-training-kernels.js';
 import { configureWasmForNode } from './wasm-setup.js';
+import { MAX_WASM_THREADS, withWasmThreads } from './wasm-threads.js';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * wasm under Node: threads of the wasm backend, an integer in [1, 4]. Default 1
+   * (ours, as stock tfjs under Node). More than 1 starts tfjs' threaded SIMD
+   * build on worker_threads (see withWasmThreads). The count is fixed when the
+   * wasm backend first starts in a process; a later call cannot change it
+   * (`threads` and `reason` in the result say what runs).
+   */
+  readonly wasmThreads?: number;
+}
+
+/** Threads the wasm backend started with in this process (undefined before it started). */
+let wasmStartedThreads: number | undefined;
 
 /** Whether `specifier` is installed where retain can see it (resolution only, nothing is loaded). */
 function isInstalled(specifier: string): boolean {
@@ -41,7 +57,7 @@ async function loadNative(backend: 'tensorflow' | 'tensorflow-gpu'): Promise<voi
   }
 }
 
-async function activate(name: BackendName): Promise<BackendInfo> {
+async function activate(name: BackendName, options: InitBackendOptions): Promise<BackendInfo> {
   const base = { name, requested: name, reason: `requested '${name}'`, simd: false, threads: 1, trainingKernels: [] as string[] };
   if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await loadNative(name);
@@ -52,12 +68,18 @@ async function activate(name: BackendName): Promise<BackendInfo> {
     return base;
   }
   configureWasmForNode();
-  if (!(await tf.setBackend('wasm'))) {
+  const wanted = options.wasmThreads ?? 1;
+  const start = async (): Promise<boolean> => tf.setBackend('wasm');
+  const threaded = wanted > 1 && wasmStartedThreads === undefined && typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (!(await (threaded ? withWasmThreads(wanted, start) : start()))) {
     throw new BackendUnavailableError('wasm', "backend 'wasm' failed to start: @tensorflow/tfjs-backend-wasm could not load its .wasm binary");
   }
   await tf.ready();
+  const threads = getThreadsCount();
+  wasmStartedThreads ??= threads;
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  return { ...base, simd, threads: getThreadsCount(), trainingKernels: registerWasmTrainingKernels() };
+  const reason = threads === wanted ? base.reason : `${base.reason}; ${wanted} wasm thread(s) asked, ${threads} running (fixed when wasm first started in this process)`;
+  return { ...base, reason, simd, threads, trainingKernels: registerWasmTrainingKernels() };
 }
 
 /**
@@ -65,16 +87,22 @@ async function activate(name: BackendName): Promise<BackendInfo> {
  * wasm. `auto` picks tensorflow-gpu > tensorflow > wasm > cpu, the first that
  * is installed and starts, and says why in `reason`. A named backend that is
  * missing throws {@link BackendUnavailableError} with a one-line install hint.
+ * `options.wasmThreads` > 1 runs the wasm backend on that many threads under
+ * Node (tfjs leaves them off there; see {@link InitBackendOptions}).
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function initBackend(choice: BackendChoice = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new InvalidArgumentError('backend', choice, `one of ${BACKEND_CHOICES.join(', ')}`);
   }
-  if (choice !== 'auto') return activate(choice);
+  const threads = options.wasmThreads;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) {
+    throw new InvalidArgumentError('wasmThreads', threads, `an integer in [1, ${MAX_WASM_THREADS}]`);
+  }
+  if (choice !== 'auto') return activate(choice, options);
   const skipped: string[] = [];
   for (const candidate of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const) {
     try {
-      const info = await activate(candidate);
+      const info = await activate(candidate, options);
       const why = skipped.length === 0 ? 'the fastest backend' : `fastest available (${skipped.join('; ')})`;
       return { ...info, requested: 'auto', reason: `auto: picked '${candidate}', ${why}` };
     } catch (error) {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, tf } from '@retain/core';
+import { InvalidArgumentError, readFloat32, tf } from '@retain/core';
 import type { EligibleSet } from '../selection/eligible-set.js';
 import type { RankBy } from '../selection/order-keys.js';
 import { checkFraction, selectTopFraction } from '../selection/top-k-mask.js';
@@ -19,7 +19,8 @@ export interface TopCOptions {
  * Backward: the gradient passes to the scores unchanged (d mask / d scores is
  * taken as the identity). `c` is the capacity as a fraction in [0, 1]
  * (c = 0.5 keeps 50 %). The forward pass reads the scores on the CPU
- * (dataSync) and selects with the radix selection of this package.
+ * (in place in the wasm heap, without dataSync's copy) and selects with the
+ * radix selection of this package.
  *
  * @example
  * const scores = tf.variable(tf.randomNormal([784, 100]));
@@ -30,14 +31,11 @@ export function topCScoreMask(scores: tf.Tensor, c: number, options: TopCOptions
   if (scores.dtype !== 'float32') throw new InvalidArgumentError('scores.dtype', scores.dtype, "'float32'");
   const straightThrough = tf.customGrad((...inputs) => {
     const s = inputs[0] as tf.Tensor;
-    const values = s.dataSync();
-    const selected = selectTopFraction(values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>), c, {
-      eligible: options.eligible,
-      rankBy: options.rankBy ?? 'magnitude',
-      field: 'scores',
-      fractionField: 'c',
-    });
-    const value = tf.tensor(Float32Array.from(selected), s.shape, 'float32');
+    const selected = readFloat32(s, (values) =>
+      selectTopFraction(values, c, { eligible: options.eligible, rankBy: options.rankBy ?? 'magnitude', field: 'scores', fractionField: 'c' }),
+    );
+    // A Uint8Array given as float32 is converted natively (no per-element iteration).
+    const value = tf.tensor(selected, s.shape, 'float32');
     return { value, gradFunc: (dy: tf.Tensor) => dy.clone() };
   });
   return straightThrough(scores);

@@ -4,6 +4,7 @@ import { transposeFreeMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { fastMaxPoolGrad } from './max-pool-grad.js';
+import { leadingAxesSum } from './sum-leading-axes.js';
 
 /** Kernels of the stock wasm backend, kept before we replace them (we call them). */
 const originals = new Map<string, KernelConfig>();
@@ -20,7 +21,8 @@ function replace(name: string, make: (original: KernelConfig) => KernelConfig): 
  * Registers retain's training kernels for the wasm backend (idempotent):
  * transposed BatchMatMul and _FusedMatMul through the fast path,
  * Conv2DBackpropFilter, a fast stride-1 Conv2DBackpropInput, and a one-pass
- * MaxPoolGrad.
+ * MaxPoolGrad, and a Sum that reduces every axis but the last (bias
+ * gradients) by average pooling instead of a transpose.
  * Returns the names of the kernels it installed.
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -28,7 +30,8 @@ export function registerWasmTrainingKernels(): string[] {
   replace('_FusedMatMul', transposeFreeMatMul);
   replace('Conv2DBackpropInput', fastConv2DBackpropInput);
   replace('MaxPoolGrad', fastMaxPoolGrad);
+  replace('Sum', leadingAxesSum);
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   tf.registerKernel(conv2DBackpropFilterConfig);
-  return ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'];
+  return ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum'];
 }

@@ -153,3 +153,58 @@ describe('wasm training kernels', () => {
     expectClose(wasm, cpu);
   });
 });
+
+describe('wasm Sum over every axis but the last', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  const cases: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+    { shape: [6, 5, 4, 3], axis: [0, 1, 2], keepDims: false }, // small: stock kernel
+    { shape: [16, 26, 26, 8], axis: [0, 1, 2], keepDims: false }, // NHWC bias gradient: pooled
+    { shape: [9, 11, 11, 64], axis: [2, 0, 1], keepDims: true },
+    { shape: [300, 7, 40], axis: [0, 1], keepDims: false }, // rank 3: pooled as [1,P,1,C]
+    { shape: [2000, 40], axis: 0, keepDims: true },
+    { shape: [6, 5, 4, 3], axis: [2, 0, 1], keepDims: true },
+    { shape: [33, 7], axis: 0, keepDims: false }, // dense bias gradient
+    { shape: [33, 7], axis: -2, keepDims: true },
+    { shape: [1, 1, 9], axis: [0, 1], keepDims: false },
+    { shape: [4, 5, 6], axis: [0, 2], keepDims: false }, // not leading: stock kernel
+    { shape: [4, 5, 6], axis: -1, keepDims: false },
+    { shape: [8], axis: 0, keepDims: false },
+  ];
+  it.each(cases)('sum of $shape over $axis (keepDims $keepDims) matches cpu', async ({ shape, axis, keepDims }) => {
+    const rng = Rng.fromSeed(13);
+    const t = randomTensor(rng, shape);
+    const data = t.dataSync().slice();
+    t.dispose();
+    const { cpu, wasm, shapes } = await onBoth(() => tf.tidy(() => tf.sum(tf.tensor(data, shape), axis, keepDims)));
+    expect(shapes[1]).toEqual(shapes[0]);
+    expectClose(wasm, cpu);
+  });
+
+  it('int32 sums keep their dtype and value', () => {
+    const s = tf.tidy(() => tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(s.dataSync())).toEqual([4, 6]);
+    s.dispose();
+  });
+
+  it('the fused dense and conv gradients (bias through Sum) match cpu', async () => {
+    const rng = Rng.fromSeed(17);
+    const x = randomTensor(rng, [3, 6, 6, 2]);
+    const f = randomTensor(rng, [3, 3, 2, 4]);
+    const b = randomTensor(rng, [4]);
+    const [xD, fD, bD] = [x.dataSync().slice(), f.dataSync().slice(), b.dataSync().slice()];
+    tf.dispose([x, f, b]);
+    const { cpu, wasm } = await onBoth(() =>
+      tf.tidy(() => {
+        const g = tf.grads((bias: tf.Tensor) =>
+          tf.sum(tf.fused.conv2d({ x: tf.tensor(xD, [3, 6, 6, 2]) as tf.Tensor4D, filter: tf.tensor(fD, [3, 3, 2, 4]) as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' })),
+        );
+        return g([tf.tensor(bD, [4])])[0]!;
+      }),
+    );
+    expectClose(wasm, cpu);
+  });
+});
