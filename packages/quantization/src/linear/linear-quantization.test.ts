@@ -10,8 +10,9 @@ const settings = fc.record({ bits: fc.integer({ min: 1, max: 16 }), symmetric: f
 }));
 
 /** Float rounding allowance: the float32 rounding of the output plus float64 slack. */
+/** Float rounding allowance: relative float32 rounding of w, float64 noise of the scale, and one float32 subnormal step (2^-149) for tiny values. */
 function slack(w: number, scale: number): number {
-  return Math.abs(w) * 2 ** -23 + scale * 1e-12;
+  return Math.abs(w) * 2 ** -23 + scale * 1e-12 + 2 ** -149;
 }
 
 describe('linear quantisation', () => {
