@@ -26,6 +26,7 @@ export {
   type MaskCodingId,
 } from './coding/mask-coding.js';
 export { COUNT_LIMIT, MAX_CONTEXT_BITS } from './coding/binary-range-coder.js';
+export { ClaimCoding, decodeClaim, encodeClaim, type ClaimCodingId, type CodedClaim } from './coding/claim-coding.js';
 
 // Checksums.
 export { crc32 } from './checksum/crc32.js';
@@ -41,6 +42,13 @@ export {
 } from './ownership/ownership-map.js';
 export { SLOT_BITS } from './ownership/slot-bits.js';
 export { maskToTensor } from './ownership/mask-tensor.js';
+export {
+  CLAIM_CONTEXTS,
+  CLAIM_HISTORY_CLAIMS,
+  CLAIM_HOLDER_BUCKETS,
+  ClaimHistory,
+  type ClaimCandidates,
+} from './ownership/claim-history.js';
 
 // Sub-network store: model, file format, size accounting.
 export {

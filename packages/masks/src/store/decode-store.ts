@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { StoreChecksumError, StoreCorruptError, StoreFormatError, IN_MEMORY_SOURCE } from '../errors/store-errors.js';
 import { PREAMBLE_BYTES, SectionType, TRAILER_BYTES } from './store-format.js';
 import { checkFileLength, checkHeaderPresent, checkPreamble, parseHeaderBlock, type SectionEntry, type StoreLayout } from './store-layout.js';
+import { decodeClaimSections } from './ownership-sections.js';
 import { readSection, type SectionContent, type SizeTally } from './section-reading.js';
 import { SubnetworkStore } from './store-model.js';
 
@@ -43,13 +44,15 @@ export function assembleStore(layout: StoreLayout, contents: readonly [SectionEn
   } catch (error) {
     throw new StoreCorruptError(path, 'header', (error as Error).message, { cause: error });
   }
+  const claimSections = contents.flatMap(([entry, c]) => (c.type === SectionType.Claims ? [{ taskId: entry.taskId, label: entry.label, claims: c.claims }] : []));
+  const claims = decodeClaimSections(claimSections, layout.header.tensors, (label, reason, cause) => new StoreCorruptError(path, label, reason, { cause }));
   const ordered = [...contents.filter(([, c]) => c.type === SectionType.Claims), ...contents.filter(([, c]) => c.type !== SectionType.Claims)];
   for (const [entry, content] of ordered) {
     const t = entry.taskId;
     try {
       switch (content.type) {
         case SectionType.Claims:
-          for (const c of content.claims) store.ownership.claim(t, c.tensor, c.slots, c.bits);
+          for (const c of claims.get(t) ?? []) store.ownership.claim(t, c.tensor, c.slots, c.bits);
           break;
         case SectionType.Masks:
           for (const m of content.masks) store.ownership.setTaskMask(t, m.tensor, m.mask);
@@ -97,7 +100,7 @@ export function analyseStore(bytes: Uint8Array, options: DecodeStoreOptions = {}
   const bytesByTask = new Map<number, number>();
   const contents: [SectionEntry, SectionContent][] = layout.sections.map((entry) => {
     bytesByTask.set(entry.taskId, (bytesByTask.get(entry.taskId) ?? 0) + entry.length);
-    return [entry, readSection(entry, bytes.subarray(entry.offset, entry.offset + entry.length), layout.header.tensors, path, tally)];
+    return [entry, readSection(entry, bytes.subarray(entry.offset, entry.offset + entry.length), layout.header.tensors, path, layout.version, tally)];
   });
   checkFileHash(bytes, layout, path);
   const store = assembleStore(layout, contents, path);

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '@retain/core';
 import { crc32 } from '../checksum/crc32.js';
 import type { EncodeMaskOptions } from '../coding/mask-coding.js';
 import { ByteWriter } from './byte-io.js';
 import { writeNamedTensors, writeQuantization, utf8 } from './data-sections.js';
-import { writeClaims, writeMasks } from './ownership-sections.js';
+import { emptyHistories, writeClaims, writeMasks } from './ownership-sections.js';
 import {
   HEADER_CRC_BYTES,
   PREAMBLE_BYTES,
@@ -21,6 +22,12 @@ import { jsonText, type SubnetworkStore } from './store-model.js';
 export interface EncodeStoreOptions {
   /** How claim and task masks are coded (default: range coding when it is smaller). */
   readonly maskCoding?: EncodeMaskOptions;
+  /**
+   * Format version to write: 2 (default, {@link STORE_FORMAT_VERSION}: claims
+   * coded against the lower tasks' claims) or 1 (every claim a self-contained
+   * mask over all slots, for readers that only read version 1).
+   */
+  readonly formatVersion?: 1 | 2;
 }
 
 interface PendingSection {
@@ -29,7 +36,8 @@ interface PendingSection {
   readonly payload: Uint8Array;
 }
 
-function collectSections(store: SubnetworkStore, maskCoding: EncodeMaskOptions): PendingSection[] {
+function collectSections(store: SubnetworkStore, maskCoding: EncodeMaskOptions, version: number): PendingSection[] {
+  const histories = emptyHistories(store.tensors);
   const sections: PendingSection[] = [];
   const add = (type: SectionTypeId, taskId: number, write: (w: ByteWriter) => number): void => {
     const w = new ByteWriter();
@@ -38,7 +46,7 @@ function collectSections(store: SubnetworkStore, maskCoding: EncodeMaskOptions):
   add(SectionType.Shared, 0, (w) => writeNamedTensors(w, store.shared));
   for (const taskId of store.taskIds()) {
     const record = store.task(taskId);
-    add(SectionType.Claims, taskId, (w) => writeClaims(w, store.ownership, taskId, maskCoding));
+    add(SectionType.Claims, taskId, (w) => writeClaims(w, store.ownership, taskId, maskCoding, version, histories));
     add(SectionType.Masks, taskId, (w) => writeMasks(w, store.ownership, taskId, maskCoding));
     add(SectionType.Quantization, taskId, (w) => writeQuantization(w, record.quantization, store.tensors));
     add(SectionType.Heads, taskId, (w) => writeNamedTensors(w, record.heads));
@@ -59,14 +67,17 @@ function sectionBytes(section: PendingSection): Uint8Array {
 }
 
 /**
- * Serialises a store into the version-1 file format (see the README): a
+ * Serialises a store into the file format (version 2 unless
+ * `options.formatVersion` says 1; see the README): a
  * preamble with its own CRC32, the header JSON (architecture, tensors, task
  * ids) and a section table with each section's type, task, offset, length and
  * CRC32, a CRC32 of all that, the sections, and a SHA-256 of everything.
  * Deterministic: the same store gives the same bytes.
  */
 export function encodeStore(store: SubnetworkStore, options: EncodeStoreOptions = {}): Uint8Array {
-  const sections = collectSections(store, options.maskCoding ?? {}).map((s) => ({ ...s, bytes: sectionBytes(s) }));
+  const version = options.formatVersion ?? STORE_FORMAT_VERSION;
+  if (version !== 1 && version !== 2) throw new InvalidArgumentError('formatVersion', version, '1 or 2');
+  const sections = collectSections(store, options.maskCoding ?? {}, version).map((s) => ({ ...s, bytes: sectionBytes(s) }));
   const header = utf8(
     jsonText('header', {
       architecture: store.architecture,
@@ -79,7 +90,7 @@ export function encodeStore(store: SubnetworkStore, options: EncodeStoreOptions 
 
   const preamble = new ByteWriter(PREAMBLE_BYTES);
   preamble.bytes(STORE_MAGIC);
-  preamble.u16(STORE_FORMAT_VERSION);
+  preamble.u16(version);
   preamble.u16(0);
   preamble.u32(header.length);
   preamble.u32(sections.length);

@@ -15,7 +15,7 @@ export interface StoreSizeBreakdown {
   readonly codebooks: number;
   /** Tasks' own masks (WSN), as coded. */
   readonly masks: number;
-  /** Claims: coded masks of claimed slots and their bit offsets. */
+  /** Claims: the coded claimed slots (encoded masks or version-2 claim payloads). */
   readonly ownership: number;
   /** Head values. */
   readonly heads: number;

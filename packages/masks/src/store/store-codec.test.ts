@@ -134,10 +134,10 @@ describe('decodeStore errors (in memory)', () => {
     expect(e).toMatchObject({ path: '<memory>', section: 'preamble', code: 'ERR_STORE_TRUNCATED' });
     expect(caught(() => decodeStore(new TextEncoder().encode('{"not": "a store"}')))).toBeInstanceOf(StoreMagicError);
     expect(caught(() => decodeStore(new Uint8Array(0)))).toBeInstanceOf(StoreTruncatedError);
-    const v2 = bytes.slice();
-    v2[8] = 2;
-    expect(caught(() => decodeStore(v2))).toMatchObject({ found: 2, supported: [1], section: 'preamble' });
-    expect(caught(() => decodeStore(v2))).toBeInstanceOf(StoreVersionError);
+    const v3 = bytes.slice();
+    v3[8] = 3;
+    expect(caught(() => decodeStore(v3))).toMatchObject({ found: 3, supported: [1, 2], section: 'preamble' });
+    expect(caught(() => decodeStore(v3))).toBeInstanceOf(StoreVersionError);
   });
 
   it('detects a bit flip in every section and names it', () => {
@@ -153,17 +153,33 @@ describe('decodeStore errors (in memory)', () => {
   });
 
   it('catches structural damage that carries valid checksums (crafted files)', () => {
-    const { layout } = analyseStore(bytes);
+    // Version 1, where every claim is self-contained, so a widened claim decodes and then conflicts.
+    const v1 = encodeStore(exampleStore(), { formatVersion: 1 });
+    const { layout } = analyseStore(v1);
     // Task 2's claims widened from 4 to 16 bits: where task 1 holds 24 bits, 40 > 32 bits would be used.
     const claims2 = layout.sections.find((s) => s.type === SectionType.Claims && s.taskId === 2)!;
-    const crafted = bytes.slice();
+    const crafted = v1.slice();
     const bitsAt = sectionPayloadOffset(crafted, claims2.index) + 4 + 4; // entry count, tensor index
     expect(crafted[bitsAt]).toBe(4);
     crafted[bitsAt] = 16;
     const e = caught(() => decodeStore(reseal(crafted)));
     expect(e).toBeInstanceOf(StoreCorruptError);
     expect((e as StoreCorruptError).section).toBe(claims2.label);
-    expect((e as StoreCorruptError).message).toMatch(/task 2 cannot claim 16 bit\(s\) of dense_1\/kernel\[\d+\]: only 8 of 32 bit\(s\) free \(held by task\(s\) 1\)/);
+    expect((e as StoreCorruptError).message).toMatch(/task 2 cannot claim 16 bit\(s\) of dense_1\/kernel\[\d+\]: only 8 of 32 bit\(s\) free/);
+    // Version 2: the same widening makes the candidate-coded claim the wrong length for 16-bit candidates.
+    const v2Layout = analyseStore(bytes).layout;
+    const claims2v2 = v2Layout.sections.find((s) => s.type === SectionType.Claims && s.taskId === 2)!;
+    const widened = bytes.slice();
+    const at2 = sectionPayloadOffset(widened, claims2v2.index) + 4 + 4;
+    expect(widened[at2]).toBe(4);
+    widened[at2] = 16;
+    expect(caught(() => decodeStore(reseal(widened)))).toMatchObject({ code: 'ERR_STORE_CORRUPT', section: claims2v2.label });
+    // An unknown claim coding (the byte after the width).
+    const unknown = bytes.slice();
+    unknown[at2 + 1] = 9;
+    const u = caught(() => decodeStore(reseal(unknown)));
+    expect(u).toMatchObject({ code: 'ERR_STORE_CORRUPT', section: claims2v2.label });
+    expect((u as Error).message).toMatch(/unknown claim coding 9/);
     // A metadata payload that is not JSON.
     const meta = layout.sections.find((s) => s.type === SectionType.Metadata && s.taskId === 1)!;
     const badJson = bytes.slice();

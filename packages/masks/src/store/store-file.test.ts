@@ -70,7 +70,11 @@ describe('writeStoreFile / readStoreFile / readTaskFromFile', () => {
     expect(task.taskId).toBe(2);
     expect(task.tasks).toEqual([1, 2, 3, 4]);
     expect(task.architecture).toEqual(store.architecture);
-    expect(task.sectionsRead).toEqual(layout.sections.filter((s) => s.taskId === 2 || s.taskId === 0).map((s) => s.label));
+    // Version 2: task 2's claims are coded against task 1's, so task 1's claims section is read too (nothing else of task 1).
+    const claims1 = layout.sections.find((s) => s.type === SectionType.Claims && s.taskId === 1)!.label;
+    const own = layout.sections.filter((s) => s.taskId === 2 || s.taskId === 0).map((s) => s.label);
+    const claims2At = own.findIndex((l) => l.startsWith('task 2 claims'));
+    expect(task.sectionsRead).toEqual([...own.slice(0, claims2At + 1), claims1, ...own.slice(claims2At + 1)]);
     for (const t of store.tensors) {
       const expected = store.ownership.claimOf(2, t.name)!;
       const got = task.claims.get(t.name)!;
@@ -181,7 +185,7 @@ describe('damaged files give typed errors naming the file and the section', () =
     const path = await fileWith('future.rtn', future);
     const version = await failure(read(path));
     expect(version).toBeInstanceOf(StoreVersionError);
-    expect(version).toMatchObject({ path, found: 7, supported: [1] });
-    expect(version.message).toBe(`${path}: preamble: format version 7 is not supported (this reader reads 1)`);
+    expect(version).toMatchObject({ path, found: 7, supported: [1, 2] });
+    expect(version.message).toBe(`${path}: preamble: format version 7 is not supported (this reader reads 1, 2)`);
   });
 });

@@ -2,13 +2,14 @@ import { randomUUID, createHash } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BitMask } from '../bits/bit-mask.js';
-import { StoreChecksumError, StoreTaskNotFoundError } from '../errors/store-errors.js';
+import { StoreChecksumError, StoreCorruptError, StoreTaskNotFoundError } from '../errors/store-errors.js';
 import type { ParameterTensorSpec } from '../ownership/ownership-map.js';
 import { decodeStore } from './decode-store.js';
 import { encodeStore, type EncodeStoreOptions } from './encode-store.js';
-import { readSection } from './section-reading.js';
+import { decodeClaimSections, dependsOnEarlierClaims } from './ownership-sections.js';
+import { readSection, type SectionContent } from './section-reading.js';
 import { PREAMBLE_BYTES, SectionType, TRAILER_BYTES } from './store-format.js';
-import { checkFileLength, checkHeaderPresent, checkPreamble, parseHeaderBlock } from './store-layout.js';
+import { checkFileLength, checkHeaderPresent, checkPreamble, parseHeaderBlock, type SectionEntry } from './store-layout.js';
 import type { JsonValue, NamedTensor, QuantizedTensor, SubnetworkStore } from './store-model.js';
 
 /**
@@ -93,7 +94,11 @@ export interface LoadedTask {
   readonly metadata: JsonValue | undefined;
   /** The shared tensors (empty unless `includeShared`). */
   readonly shared: readonly NamedTensor[];
-  /** Labels of the sections read, in file order. */
+  /**
+   * Labels of the sections read, in the order read: the task's own, the
+   * shared one, and (version 2, when the task's claims are coded against
+   * them) the claims sections of every lower task id.
+   */
   readonly sectionsRead: readonly string[];
 }
 
@@ -131,7 +136,10 @@ async function checkHashFromHandle(handle: FileHandle, totalLength: number, path
  * seeking through the section table, without reading or decoding the other
  * tasks' sections. Checks: magic, version, preamble and header CRC32s, that
  * the file has the length the preamble promises (so truncation anywhere is
- * caught), and the CRC32 of every section it reads. The whole-file SHA-256
+ * caught), and the CRC32 of every section it reads. In a version-2 file whose
+ * claims of `taskId` are coded against the lower tasks' claims, it also reads
+ * (and checks) the claims sections of every lower task id: ownership only, no
+ * weights, heads or metadata of other tasks. The whole-file SHA-256
  * is checked only with `verifyFileHash: true`. Claims are checked against
  * themselves only: overlaps with other tasks need the whole file
  * ({@link readStoreFile}).
@@ -155,14 +163,29 @@ export async function readTaskFromFile(path: string, taskId: number, options: Re
     let shared: NamedTensor[] = [];
     let metadata: JsonValue | undefined;
     const sectionsRead: string[] = [];
+    const read = async (entry: SectionEntry): Promise<SectionContent> => {
+      const content = readSection(entry, await readAt(handle, entry.offset, entry.length), header.tensors, path, layout.version);
+      sectionsRead.push(entry.label);
+      return content;
+    };
     for (const entry of layout.sections) {
       if (entry.taskId !== taskId && !(includeShared && entry.type === SectionType.Shared)) continue;
-      const content = readSection(entry, await readAt(handle, entry.offset, entry.length), header.tensors, path);
-      sectionsRead.push(entry.label);
+      const content = await read(entry);
       switch (content.type) {
-        case SectionType.Claims:
-          for (const c of content.claims) claims.set(c.tensor, { tensor: c.tensor, bits: c.bits, slots: c.slots });
+        case SectionType.Claims: {
+          // Version 2: claims coded against the lower tasks' claims need those (claims sections only).
+          const chain = [{ taskId, label: entry.label, claims: content.claims }];
+          if (dependsOnEarlierClaims(content.claims)) {
+            for (const lower of layout.sections) {
+              if (lower.type !== SectionType.Claims || lower.taskId >= taskId) continue;
+              const c = await read(lower);
+              if (c.type === SectionType.Claims) chain.push({ taskId: lower.taskId, label: lower.label, claims: c.claims });
+            }
+          }
+          const decoded = decodeClaimSections(chain, header.tensors, (label, reason, cause) => new StoreCorruptError(path, label, reason, { cause }));
+          for (const c of decoded.get(taskId) ?? []) claims.set(c.tensor, { tensor: c.tensor, bits: c.bits, slots: c.slots });
           break;
+        }
         case SectionType.Masks:
           for (const m of content.masks) masks.set(m.tensor, m.mask);
           break;

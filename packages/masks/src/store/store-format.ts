@@ -1,5 +1,6 @@
 /**
- * Constants of the sub-network store file format, version 1. The byte-by-byte
+ * Constants of the sub-network store file format, versions 1 and 2 (they
+ * differ only in how claims sections code each claim). The byte-by-byte
  * layout is documented in the package README ("File format").
  */
 
@@ -7,10 +8,10 @@
 export const STORE_MAGIC = Uint8Array.from([0x52, 0x54, 0x4e, 0x53, 0x54, 0x4f, 0x52, 0x45]);
 
 /** The format version this package writes. */
-export const STORE_FORMAT_VERSION = 1;
+export const STORE_FORMAT_VERSION = 2;
 
 /** The format versions this package reads. */
-export const SUPPORTED_STORE_VERSIONS: readonly number[] = [1];
+export const SUPPORTED_STORE_VERSIONS: readonly number[] = [1, 2];
 
 /** Fixed preamble: magic, version, flags, header length, section count, file length, CRC. */
 export const PREAMBLE_BYTES = 32;

@@ -85,7 +85,7 @@ export function checkPreamble(bytes: Uint8Array, fileSize: number, path: string)
   const actual = crc32(bytes.subarray(0, 28));
   if (stored !== actual) throw new StoreChecksumError(path, 'preamble', 'crc32', hex32(stored), hex32(actual));
   const flags = view.getUint16(10, true);
-  if (flags !== 0) throw new StoreCorruptError(path, 'preamble', `flags are ${flags} (version 1 defines none)`);
+  if (flags !== 0) throw new StoreCorruptError(path, 'preamble', `flags are ${flags} (versions 1 and 2 define none)`);
   const headerLength = view.getUint32(12, true);
   const sectionCount = view.getUint32(16, true);
   const totalBig = view.getBigUint64(20, true);
