@@ -15,7 +15,7 @@ describe('compare options', () => {
       ['ada-qpacknet-pfmnist-10', 0],
       ['packnet-pfmnist-10', 0],
     ]);
-    expect(plan.cells[0]!.overrides).toEqual(['scenario.samplesPerTask=20000']);
+    expect(plan.cells[0]!.overrides).toEqual([]);
   });
 
   it('lets flags replace the suite and adds --set overrides', () => {
@@ -23,7 +23,7 @@ describe('compare options', () => {
     expect(jobs).toBe(1);
     expect(plan.sweepDir).toBe(resolve('x'));
     expect(plan.cells).toHaveLength(6);
-    expect(plan.cells[0]!.overrides).toEqual(['scenario.samplesPerTask=20000', 'training.epochs=2']);
+    expect(plan.cells[0]!.overrides).toEqual(['training.epochs=2']);
   });
 
   it('refuses an unknown suite, missing lists and a bad job count', () => {
