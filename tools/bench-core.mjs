@@ -9,11 +9,10 @@
 //   node tools/bench-core.mjs [--models mlp,cnn-small] [--batch 128] [--lr 0.001]
 //        [--runs 1] [--samples 60000] [--torch-threads 1] [--no-torch] [--seed 0]
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadBenchData, runTorchTrain, torchAvailable, writeTorchData } from './bench/torch-harness.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -43,41 +42,7 @@ const lr = Number(args.lr);
 const runs = Number(args.runs);
 const seed = Number(args.seed);
 const models = args.models.split(',');
-const PYTHON = '/usr/bin/python3';
 
-/** Fashion-MNIST as float32 in [0,1], train shuffled in a seeded order; synthetic data when absent. */
-async function loadData() {
-  const rng = Rng.fromSeed(seed);
-  try {
-    const ds = await loadDataset('fashion-mnist', { download: false, progressBar: false });
-    const order = rng.stream('shuffle').permutation(ds.train.count);
-    const n = Math.min(Number(args.samples), ds.train.count);
-    const x = new Float32Array(n * 784);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const src = order[i];
-      for (let p = 0; p < 784; p++) x[i * 784 + p] = ds.train.images[src * 784 + p] / 255;
-      y[i] = ds.train.labels[src];
-    }
-    const xt = Float32Array.from(ds.test.images, (v) => v / 255);
-    return { source: ds.source, x, y, xt, yt: ds.test.labels, n, nTest: ds.test.count };
-  } catch (error) {
-    const n = Math.min(Number(args.samples), 60000);
-    const r = rng.stream('synthetic');
-    const gen = (count) => {
-      const x = new Float32Array(count * 784);
-      for (let i = 0; i < x.length; i++) x[i] = r.nextFloat();
-      const y = Int32Array.from({ length: count }, () => r.nextInt(10));
-      return { x, y };
-    };
-    const train = gen(n);
-    const test = gen(10000);
-    return {
-      source: `synthetic uniform [0,1) inputs of Fashion-MNIST's shape (real data unavailable: ${error.message.split('\n')[0]})`,
-      x: train.x, y: train.y, xt: test.x, yt: test.y, n, nTest: 10000,
-    };
-  }
-}
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -124,41 +89,16 @@ function trainRetain(model, data) {
   return { samplesPerSec: (steps * batch) / seconds, seconds, testAccuracy: correct / data.nTest, finalLoss, leaked };
 }
 
-function trainTorch(model, dir) {
-  // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for older OpenBLAS builds) slow
-  // the current OpenBLAS down; they are removed for PyTorch alone, together, as the platform notes advise.
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync(PYTHON, [join(root, 'tools', 'bench', 'torch_train.py'), dir, model, String(batch), String(lr), args['torch-threads']], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    env,
-  });
-  if (r.error || r.status !== 0) throw new Error((r.stderr || String(r.error)).trim().split('\n').pop());
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
 
-function torchAvailable() {
-  if (args['no-torch']) return 'skipped (--no-torch)';
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? true : 'python3-torch is not installed (Debian: apt-get install python3-torch); this script installs nothing';
-}
 
 const backend = await initBackend('wasm');
-const data = await loadData();
+const data = await loadBenchData({ loadDataset, Rng, seed, count: Number(args.samples) });
 console.log(`data: ${data.source}; ${data.n} training samples, batch ${batch}, Adam lr ${lr}, same shuffled order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
-const torch = torchAvailable();
+const torch = torchAvailable(args['no-torch']);
 let dir;
 if (torch === true) {
-  dir = mkdtempSync(join(tmpdir(), 'retain-bench-core-'));
-  writeFileSync(join(dir, 'train_x.f32'), data.x);
-  writeFileSync(join(dir, 'train_y.i32'), data.y);
-  writeFileSync(join(dir, 'test_x.f32'), data.xt);
-  writeFileSync(join(dir, 'test_y.i32'), data.yt);
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ train: data.n, test: data.nTest, hidden: [400, 400] }));
+  dir = writeTorchData(data, 'retain-bench-core-');
 } else {
   console.log(`PyTorch: ${torch}`);
 }
@@ -172,7 +112,7 @@ for (const model of models) {
     ours.push(o);
     console.log(`  ${model} run ${r + 1}: retain ${o.samplesPerSec.toFixed(0)} samples/s, test acc ${o.testAccuracy.toFixed(4)}, loss ${o.finalLoss.toFixed(4)}, leaked tensors ${o.leaked}`);
     if (dir) {
-      const t = trainTorch(model, dir);
+      const t = runTorchTrain([dir, model, batch, lr, args['torch-threads']]);
       theirs.push(t);
       console.log(`  ${model} run ${r + 1}: ${t.system} ${t.samplesPerSec.toFixed(0)} samples/s, test acc ${t.testAccuracy.toFixed(4)}`);
       if (r === 0 && rows.length === 0) {

@@ -25,11 +25,11 @@
 //        [--samples 12800] [--warmup 5] [--lr 0.001] [--torch-threads 1] [--no-torch]
 //        [--no-inference] [--threads 1] [--seed 0]
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadBenchData, runTorchTrain, torchAvailable, writeTorchData } from './bench/torch-harness.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -69,37 +69,8 @@ const runs = Number(args.runs);
 const lr = Number(args.lr);
 const warmup = Number(args.warmup);
 const seed = Number(args.seed);
-const PYTHON = '/usr/bin/python3';
 const load = () => loadavg()[0].toFixed(2);
 
-/** Fashion-MNIST as float32 in [0,1], train shuffled in a seeded order; synthetic data when absent. */
-async function loadData(count) {
-  const rng = Rng.fromSeed(seed);
-  try {
-    const ds = await loadDataset('fashion-mnist', { download: false, progressBar: false });
-    const order = rng.stream('shuffle').permutation(ds.train.count);
-    const n = Math.min(count, ds.train.count);
-    const x = new Float32Array(n * 784);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const src = order[i];
-      for (let p = 0; p < 784; p++) x[i * 784 + p] = ds.train.images[src * 784 + p] / 255;
-      y[i] = ds.train.labels[src];
-    }
-    const xt = Float32Array.from(ds.test.images, (v) => v / 255);
-    return { source: ds.source, x, y, xt, yt: Int32Array.from(ds.test.labels), n, nTest: ds.test.count };
-  } catch (error) {
-    const n = Math.min(count, 60000);
-    const r = rng.stream('synthetic');
-    const gen = (m) => ({ x: Float32Array.from({ length: m * 784 }, () => r.nextFloat()), y: Int32Array.from({ length: m }, () => r.nextInt(10)) });
-    const train = gen(n);
-    const test = gen(10000);
-    return {
-      source: `synthetic uniform [0,1) inputs (real data unavailable: ${error.message.split('\n')[0]})`,
-      x: train.x, y: train.y, xt: test.x, yt: test.y, n, nTest: 10000,
-    };
-  }
-}
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -242,44 +213,22 @@ function inferenceAdaQPacknet(model, data) {
 }
 
 function trainTorch(model, batch, dir) {
-  const env = { ...process.env };
-  // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for older OpenBLAS builds) slow the current OpenBLAS down.
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  env.OPENBLAS_NUM_THREADS = args['torch-threads'];
-  env.OMP_NUM_THREADS = args['torch-threads'];
-  const r = spawnSync(PYTHON, [join(root, 'tools', 'bench', 'torch_train.py'), dir, model, String(batch), String(lr), args['torch-threads'], String(warmup), '0'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    env,
-  });
-  if (r.error || r.status !== 0) throw new Error((r.stderr || String(r.error)).trim().split('\n').pop());
-  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), load: load() };
+  const threads = args['torch-threads'];
+  return { ...runTorchTrain([dir, model, batch, lr, threads, warmup, 0], threads), load: load() };
 }
 
-function torchAvailable() {
-  if (args['no-torch']) return 'skipped (--no-torch)';
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? true : 'python3-torch is not installed (Debian: apt-get install python3-torch); this script installs nothing';
-}
 
 const backend = await initBackend('wasm', { wasmThreads: Number(args.threads) });
 const samples = Number(args.samples);
-const data = await loadData(samples);
+const data = await loadBenchData({ loadDataset, Rng, seed, count: samples });
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown CPU';
 console.log(`machine: ${cpuModel}, ${(await import('node:os')).cpus().length} logical CPUs, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 console.log(`data: ${data.source}; ${data.n} training samples per run (+${warmup} warm-up steps), Adam lr ${lr}, same order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
-const torch = torchAvailable();
+const torch = torchAvailable(args['no-torch']);
 let dir;
 if (torch === true) {
-  dir = mkdtempSync(join(tmpdir(), 'retain-bench-train-'));
-  writeFileSync(join(dir, 'train_x.f32'), data.x);
-  writeFileSync(join(dir, 'train_y.i32'), data.y);
-  writeFileSync(join(dir, 'test_x.f32'), data.xt);
-  writeFileSync(join(dir, 'test_y.i32'), data.yt);
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ train: data.n, test: data.nTest, hidden: [400, 400] }));
+  dir = writeTorchData(data, 'retain-bench-train-');
 } else {
   console.log(`PyTorch: ${torch}`);
 }

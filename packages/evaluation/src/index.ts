@@ -59,6 +59,7 @@ export { stableStringify } from './results/stable-json.js';
 export { summariseRuns, type RunGroupSummary } from './comparison/summarise-runs.js';
 
 // Reporters.
+export { formatBytes } from './reporters/number-format.js';
 export { ConsoleReporter, formatConsoleReport } from './reporters/console-reporter.js';
 export { CSV_COLUMNS, runResultsToCsv, writeRunResultsCsv } from './reporters/csv-reporter.js';
 export { markdownComparisonTable, escapeMarkdownCell, type MarkdownTableOptions } from './reporters/markdown-reporter.js';

@@ -1,3 +1,4 @@
+import { formatBytes } from '@retain/evaluation';
 import type { SweepStat } from './sweep-aggregate.js';
 
 /** Text for a value that was not measured. */
@@ -21,18 +22,6 @@ export function formatNumberStat(value: SweepStat | null, digits = 1): string {
   if (value === null) return MISSING;
   const mean = fixed(value.mean, digits);
   return value.std === null ? mean : `${mean} ± ${fixed(value.std, digits)}`;
-}
-
-/** A byte count in binary units (`1536` -> `1.50 KiB`). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
 /** Stored bytes over seeds: the mean in binary units and, with a ratio, `(8.2×)`. */

@@ -21,7 +21,7 @@ export function formatPercentMeanStd(value: MeanStd | undefined, digits = 2): st
   return value.std === undefined ? mean : `${mean} ± ${formatPercent(value.std, digits)}`;
 }
 
-/** A byte count in binary units with 2 decimals (`1536` -> `1.50 KiB`). */
+/** A byte count in binary units with 2 decimals (`1536` -> `1.50 KiB`; below 1 KiB whole bytes, a mean rounded); {@link MISSING} for null/undefined. */
 export function formatBytes(bytes: number | null | undefined): string {
   if (typeof bytes !== 'number') return MISSING;
   const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -31,7 +31,7 @@ export function formatBytes(bytes: number | null | undefined): string {
     value /= 1024;
     unit += 1;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
+  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
 /** A compression ratio as `8.2×`; {@link MISSING} for null/undefined. */
