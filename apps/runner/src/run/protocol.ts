@@ -1,5 +1,6 @@
-import { createModel, type MaskedNetwork, type ZooName } from '@retain/core';
+import { InvalidArgumentError, createModel, type MaskedNetwork, type ZooName } from '@retain/core';
 import { PRESETS as SCENARIO_PRESETS, createScenario, type Scenario, type ScenarioKind } from '@retain/scenarios';
+import { ConfigError } from '../config/config-error.js';
 import type { RunConfig } from '../config/schema.js';
 import { isSubnetworkStrategy } from '../config/strategy-schemas.js';
 
@@ -38,8 +39,27 @@ export function inputLayout(architecture: ZooName): 'flat' | 'nhwc' {
   return architecture === 'mlp' ? 'flat' : 'nhwc';
 }
 
-/** Builds the scenario the strategy trains on (seeded from the config), without a download progress bar. */
+/**
+ * Builds the scenario the strategy trains on (seeded from the config), without
+ * a download progress bar. Scenario options the schema cannot judge alone (a
+ * task count the preset's classes do not divide into, ...) come back from
+ * @retain/scenarios as InvalidArgumentError and are reported as a config error
+ * on the scenario section.
+ */
 export async function buildScenario(config: RunConfig, protocol: RunProtocol): Promise<Scenario> {
+  try {
+    return await createPresetScenario(config, protocol);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    const prefix = `${error.field}: expected `;
+    const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const split = detail.lastIndexOf(', got ');
+    const [expected, got] = split < 0 ? [detail, 'the options above'] : [detail.slice(0, split), detail.slice(split + ', got '.length)];
+    throw new ConfigError(config.name, `scenario.${error.field}`, `${expected} (preset ${config.scenario.preset})`, got);
+  }
+}
+
+async function createPresetScenario(config: RunConfig, protocol: RunProtocol): Promise<Scenario> {
   const s = config.scenario;
   return createScenario(s.preset, {
     seed: config.seed,
