@@ -67,6 +67,7 @@ export const STRATEGY_OPTION_SCHEMAS = {
       perChannel: z.boolean().optional(),
       bits: z.union([z.number().int().min(1).max(16), z.literal('search')]).optional(),
       bitSearch: z.object({ startBits: z.number().int().min(1).max(16).optional(), minBits: z.number().int().min(1).max(16).optional(), maxDrop: z.number().nonnegative().optional() }).strict().optional(),
+      quantizeHeads: z.boolean().optional(),
       sparsity: z.union([openFraction, z.literal('search'), z.record(z.string(), openFraction)]).optional(),
       sparsitySearch: z
         .object({

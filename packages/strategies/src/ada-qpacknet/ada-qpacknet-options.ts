@@ -46,6 +46,14 @@ export interface AdaQPacknetOptions extends BaseStrategyOptions {
   /** Settings of the bit-width search. */
   readonly bitSearch?: AdaQPacknetBitSearch;
   /**
+   * Whether each task's head kernels are quantised too, with the same scheme
+   * and the width chosen for its shared kernels (the bit-width search then
+   * measures the accuracy with the quantised head), and stored as codes
+   * instead of float32; head biases stay float32. Default false (ours: the
+   * paper is silent on heads).
+   */
+  readonly quantizeHeads?: boolean;
+  /**
    * Pruned fraction of each layer's candidate weights: `search` (default, the
    * paper's adaptive search), one number for every layer, or one per kernel name.
    */
@@ -79,6 +87,7 @@ export interface AdaQPacknetSettings {
   readonly perChannel: boolean;
   readonly bits: number | 'search';
   readonly bitSearch: Required<AdaQPacknetBitSearch>;
+  readonly quantizeHeads: boolean;
   readonly sparsity: number | Readonly<Record<string, number>> | 'search';
   readonly sparsitySearch: Required<AdaQPacknetSparsitySearch>;
   readonly pruning: 'dynamic' | 'post';
@@ -133,6 +142,8 @@ export function resolveAdaQPacknetOptions(options: AdaQPacknetOptions): AdaQPack
     maxDrop: bs.maxDrop ?? DEFAULT_MAX_DROP,
   };
   if (!(bitSearch.maxDrop >= 0 && Number.isFinite(bitSearch.maxDrop))) throw new InvalidArgumentError('bitSearch.maxDrop', bitSearch.maxDrop, 'a finite number >= 0');
+  const quantizeHeads = options.quantizeHeads ?? false;
+  if (typeof quantizeHeads !== 'boolean') throw new InvalidArgumentError('quantizeHeads', quantizeHeads, 'a boolean');
   const sparsity = options.sparsity ?? 'search';
   if (typeof sparsity === 'number') fraction('sparsity', sparsity, false);
   else if (sparsity !== 'search') {
@@ -168,6 +179,7 @@ export function resolveAdaQPacknetOptions(options: AdaQPacknetOptions): AdaQPack
     perChannel: options.perChannel ?? false,
     bits,
     bitSearch,
+    quantizeHeads,
     sparsity,
     sparsitySearch,
     pruning,

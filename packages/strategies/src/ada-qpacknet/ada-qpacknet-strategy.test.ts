@@ -9,6 +9,7 @@ import { AdaQPacknetStrategy } from './ada-qpacknet-strategy.js';
 import { assembleWeights } from './effective-weights.js';
 import { restoreValues } from './quantized-record.js';
 import { slotBitmaps } from './slot-capacity.js';
+import { headKernels } from './head-quantization.js';
 import { floatEquivalentStore } from './subnetwork-store.js';
 
 beforeAll(async () => {
@@ -23,10 +24,10 @@ function net(seed = 1) {
 }
 
 describe('AdaQPacknetStrategy', () => {
-  it('zero forgetting: earlier tasks\' test logits stay bit-identical while later tasks train (searches on, slots shared); no tensor leaks', async () => {
+  it('zero forgetting: earlier tasks\' test logits stay bit-identical while later tasks train (searches on, slots shared, quantised heads); no tensor leaks', async () => {
     const experiences = permutedExperiences(readFashionMnist(1000), 3, { train: 600, test: 200, validation: 200, seed: 7 });
     await withLeakCheck(async () => {
-      const strategy = new AdaQPacknetStrategy(net(), { sparsitySearch: { trialEpochs: 1 }, training: { epochs: 2, batchSize: 32 } });
+      const strategy = new AdaQPacknetStrategy(net(), { quantizeHeads: true, sparsitySearch: { trialEpochs: 1 }, training: { epochs: 2, batchSize: 32 } });
       const changed = await trainCheckingEarlierLogits(strategy, experiences, TI, (report, e) => {
         const r = report.adaQPacknet;
         expect(r.taskId).toBe(e.taskId);
@@ -48,6 +49,15 @@ describe('AdaQPacknetStrategy', () => {
       expect(reports[2]!.capacity.sharedSlots).toBeGreaterThan(0);
       expect(reports[1]!.layers['dense1/kernel']!.sharedWithEarlier).toBeGreaterThan(0);
       for (const name of KERNELS) slotBitmaps(strategy.ownership, name); // throws if two tasks' bit ranges overlap
+      // Each task's head kernel is stored as codes at the task's width (the head bias as float32).
+      const store = decodeStore(encodeStore(strategy.subnetworkStore()));
+      for (const [t, r] of reports.entries()) {
+        const head = headKernels(strategy.network, t)[0]!;
+        const entry = store.task(t + 1).quantization.get(head.name);
+        expect(entry?.scheme).toBe('codebook');
+        expect(entry?.scheme === 'codebook' ? entry.codes.bits : 0).toBe(r.bits);
+        expect(store.task(t + 1).heads.map((h) => h.name)).toEqual([head.name.replace(/kernel$/, 'bias')]);
+      }
       const acc = await evaluateExperiences(strategy, experiences, { scenarioKind: 'task-incremental' });
       // A tiny training budget (600 samples, 2 epochs): well above chance (0.1), not converged.
       for (const a of acc) expect(a.accuracy).toBeGreaterThan(0.3);
@@ -119,6 +129,63 @@ describe('AdaQPacknetStrategy', () => {
     strategy.dispose();
   });
 
+  it('quantizeHeads: a smaller store; a network restored only from the decoded store reproduces predict(x, t); state()/load() round-trip', async () => {
+    const experiences = permutedExperiences(readFashionMnist(600), 2, { train: 400, test: 100, validation: 100, seed: 12 });
+    const options = { bits: 4, sparsity: 0.5, training: { epochs: 1, batchSize: 50 } };
+    await withLeakCheck(async () => {
+      const plain = new AdaQPacknetStrategy(net(7), options);
+      const strategy = new AdaQPacknetStrategy(net(7), { ...options, quantizeHeads: true });
+      for (const e of experiences) {
+        await plain.train(e, TI);
+        const { adaQPacknet: r } = await strategy.train(e, TI);
+        expect(r.bits).toBe(4);
+      }
+      const bytes = encodeStore(strategy.subnetworkStore());
+      const plainBytes = encodeStore(plain.subnetworkStore());
+      // Per task, a 32 x 10 head kernel: 1,280 float32 bytes against 160 bytes of 4-bit codes and a 64-byte codebook (plus a claim).
+      expect(plainBytes.length - bytes.length).toBeGreaterThan(2 * 900);
+      const store = decodeStore(bytes);
+      const fresh = net(99);
+      for (const e of experiences) fresh.addHead(e.taskId, 10);
+      for (const t of store.shared) fresh.parameter(t.name).write(t.values);
+      for (const e of experiences) {
+        const ownerId = e.taskId + 1;
+        const record = store.task(ownerId);
+        for (const name of KERNELS) {
+          const owned = store.taskIds().flatMap((id) => {
+            const claim = store.ownership.claimOf(id, name);
+            const entry = store.task(id).quantization.get(name);
+            return claim === undefined || entry === undefined ? [] : [{ ownerId: id, slots: claim.slots, values: restoreValues(entry, claim.slots) }];
+          });
+          fresh.parameter(name).write(assembleWeights(fresh.parameter(name).size, owned, ownerId));
+        }
+        for (const p of fresh.parameters().values()) {
+          if (p.taskId !== e.taskId) continue;
+          const entry = record.quantization.get(p.name);
+          const claim = entry === undefined ? undefined : store.ownership.claimOf(ownerId, p.name);
+          if (entry !== undefined && claim !== undefined) {
+            expect(claim.slots.popcount()).toBe(p.size);
+            p.write(restoreValues(entry, claim.slots));
+          } else p.write(record.heads.find((h) => h.name === p.name)!.values);
+        }
+        const { x, y } = e.test.batches({ batchSize: 100 }).next().value!;
+        const [a, b] = [fresh.apply(x, { taskId: e.taskId, training: false }), strategy.predict(x, e.taskId)];
+        expect(bitIdentical(a.dataSync() as Float32Array, b.dataSync() as Float32Array)).toBe(true);
+        tf.dispose([x, y, a, b]);
+      }
+      const restored = new AdaQPacknetStrategy(net(98), { ...options, quantizeHeads: true });
+      restored.load(strategy.state());
+      for (const e of experiences) expect(bitIdentical(testLogits(restored, e), testLogits(strategy, e))).toBe(true);
+      const again = decodeStore(encodeStore(restored.subnetworkStore()));
+      // (The architecture differs only by the model seed.)
+      for (const id of [1, 2]) expect(again.task(id)).toEqual(store.task(id));
+      expect(again.tensors).toEqual(store.tensors);
+      for (const t of store.tensors) expect(again.ownership.bitsUsed(t.name)).toEqual(store.ownership.bitsUsed(t.name));
+      for (const s of [plain, strategy, restored]) s.dispose();
+      fresh.dispose();
+    });
+  });
+
   it('linear quantisation, prune-then-retrain, untouched slots only, training hold-out; state()/load() round-trip', async () => {
     const experiences = permutedExperiences(readFashionMnist(700), 2, { train: 600, test: 100, seed: 10 });
     const options = { quantization: 'linear' as const, pruning: 'post' as const, reuseSlots: false, sparsity: { 'dense1/kernel': 0.5, 'dense2/kernel': 0.4 }, bitSearch: { startBits: 8, minBits: 6 }, training: { epochs: 2, batchSize: 50 } };
@@ -163,6 +230,7 @@ describe('AdaQPacknetStrategy', () => {
       expect(() => new AdaQPacknetStrategy(net(), { sparsity: { 'dense1/kernel': 0.5 } })).toThrow(/dense2\/kernel/);
       expect(() => new AdaQPacknetStrategy(net(), { quantization: 'fp8' as 'linear' })).toThrow(/quantization/);
       expect(() => new AdaQPacknetStrategy(net(), { holdout: { fraction: 1 } })).toThrow(/holdout.fraction/);
+      expect(() => new AdaQPacknetStrategy(net(), { quantizeHeads: 'yes' as unknown as boolean })).toThrow(/quantizeHeads/);
     });
     const strategy = new AdaQPacknetStrategy(net(6), { bits: 4, sparsity: 0.5, training: { epochs: 1, batchSize: 50 } });
     expect(() => strategy.abandonTask()).toThrow(InvalidTransitionError);

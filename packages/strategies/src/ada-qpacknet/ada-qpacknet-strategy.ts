@@ -1,5 +1,5 @@
 import { InvalidArgumentError, initialValues, tf, type JsonValue, type MaskedNetwork, type Rng } from '@retain/core';
-import { BitMask, decodeStore, encodeStore, measureStoreSize, type NamedTensor, type SubnetworkStore } from '@retain/masks';
+import { BitMask, decodeStore, encodeStore, type NamedTensor, type SubnetworkStore } from '@retain/masks';
 import type { Experience } from '@retain/scenarios';
 import type { ExperienceRun } from '../framework/experience-run.js';
 import { MaskStrategy } from '../framework/mask-strategy.js';
@@ -15,11 +15,12 @@ import { heldOutData, type HeldOutData } from './held-out-data.js';
 import { pruneToBase } from './prune-to-base.js';
 import { readFrozenTask, type FrozenTask } from './frozen-task.js';
 import { installConstant, isBatchNormParameter, namedTensor, reinitSpec } from './parameter-tensors.js';
-import { candidateSlots, holdersPerSlot, summarizeCapacity } from './slot-capacity.js';
+import { candidateSlots, claimKeptSlots, summarizeCapacity } from './slot-capacity.js';
 import { runSparsityTrials } from './sparsity-trials.js';
-import { buildSubnetworkStore, floatEquivalentStore } from './subnetwork-store.js';
+import { buildSubnetworkStore, storedBytesReport } from './subnetwork-store.js';
+import { headKernels, headsToQuantize, installQuantizedHeads, quantizedHeadSpecs, splitHeadQuantization } from './head-quantization.js';
 import { quantizeTask, type QuantizedTask } from './task-quantization.js';
-import type { AdaQPacknetLayerReport, AdaQPacknetTaskReport, AdaQPacknetTrainReport, SparsityTrialReport } from './task-report.js';
+import type { AdaQPacknetTaskReport, AdaQPacknetTrainReport, SparsityTrialReport } from './task-report.js';
 
 /** Scratch state of the task being trained. */
 interface TaskWork {
@@ -105,7 +106,8 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
     const shared: NamedTensor[] = [];
     const masked = new Set(this.maskable);
     for (const p of this.network.parameters().values()) if (p.taskId === undefined && !masked.has(p)) shared.push(namedTensor(p));
-    return buildSubnetworkStore(this.network.descriptor() as unknown as JsonValue, this.ownership, this.frozen.values(), shared);
+    const heads = quantizedHeadSpecs(this.network, this.maskable, this.frozen.values());
+    return buildSubnetworkStore(this.network.descriptor() as unknown as JsonValue, this.ownership, this.frozen.values(), shared, heads);
   }
 
   protected async trainExperience(run: ExperienceRun): Promise<void> {
@@ -226,24 +228,26 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
     return result.trials;
   }
 
-  /** Post-training quantisation with the bit-width search, measured on held-out data. */
+  /** Post-training quantisation with the bit-width search, measured on held-out data (with `quantizeHeads`, of the head kernels too). */
   private async quantize(taskId: number, held: HeldOutData, config: TrainingConfig): Promise<QuantizedTask> {
     const work = this.work as TaskWork;
+    const heads = this.settings.quantizeHeads ? headKernels(this.network, taskId) : [];
     try {
       return await quantizeTask({
-        kernels: this.maskable.map((p) => ({ name: p.name, shape: p.shape, weights: p.read(), kept: work.kept.get(p.name) as BitMask })),
+        kernels: [...this.maskable.map((p) => ({ name: p.name, shape: p.shape, weights: p.read(), kept: work.kept.get(p.name) as BitMask })), ...headsToQuantize(heads)],
         method: this.settings.quantization,
         kmeans: this.settings.kmeans,
         perChannel: this.settings.perChannel,
         bits: this.settings.bits,
         bitSearch: this.settings.bitSearch,
         accuracy: (weights) => {
-          for (const p of this.maskable) installConstant(p, weights.get(p.name) as Float32Array, true);
+          for (const p of [...this.maskable, ...heads]) installConstant(p, weights.get(p.name) as Float32Array, true);
           this.invalidateMasks();
           return held.accuracy((x) => this.network.apply(x, { taskId, training: false }), config.evalBatchSize);
         },
       });
     } finally {
+      for (const p of heads) p.clearMasks();
       this.invalidateMasks();
     }
   }
@@ -253,23 +257,13 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
     this.machine.check('freeze');
     const work = this.work as TaskWork;
     const taskId = run.taskId;
-    const earlierHolders = new Map(this.maskable.map((p) => [p.name, holdersPerSlot(this.ownership, p.name)]));
-    const layers: Record<string, AdaQPacknetLayerReport> = {};
-    let bitsCharged = 0;
-    for (const p of this.maskable) {
-      const kept = work.kept.get(p.name) as BitMask;
-      this.ownership.claim(work.ownerId, p.name, kept, q.bits);
-      let shared = 0;
-      const holders = earlierHolders.get(p.name) as Uint8Array;
-      kept.forEachSet((i) => {
-        if ((holders[i] ?? 0) > 0) shared++;
-      });
-      const candidates = work.candidates.get(p.name)?.popcount() ?? 0;
-      layers[p.name] = { candidates, kept: kept.popcount(), sparsity: 1 - (work.keepFractions[p.name] ?? 1), sharedWithEarlier: shared };
-      bitsCharged += q.bits * kept.popcount();
-    }
+    const kernels = this.maskable.map((p) => ({ name: p.name, candidates: work.candidates.get(p.name), kept: work.kept.get(p.name) as BitMask, keepFraction: work.keepFractions[p.name] ?? 1 }));
+    const { layers, bitsCharged } = claimKeptSlots(this.ownership, work.ownerId, kernels, q.bits);
+    const heads = this.settings.quantizeHeads ? headKernels(this.network, taskId) : [];
+    const split = splitHeadQuantization(q, heads);
+    installQuantizedHeads(heads, split.headRestored);
     const restored = new Map<string, OwnedValues>();
-    for (const [name, values] of q.restored) restored.set(name, { ownerId: work.ownerId, slots: work.kept.get(name) as BitMask, values });
+    for (const [name, values] of split.kernelRestored) restored.set(name, { ownerId: work.ownerId, slots: work.kept.get(name) as BitMask, values });
     const own = [...this.network.parameters().values()].filter((p) => p.taskId === taskId);
     const metadata = { taskId, bits: q.bits, quantization: this.settings.quantization, sparsity: Object.fromEntries(Object.entries(layers).map(([n, l]) => [n, l.sparsity])), accuracy: { float: q.floatAccuracy, quantized: q.quantizedAccuracy } };
     this.frozen.set(taskId, {
@@ -277,7 +271,7 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
       ownerId: work.ownerId,
       entries: q.entries,
       restored,
-      heads: own.filter((p) => !isBatchNormParameter(p)).map(namedTensor),
+      heads: own.filter((p) => !isBatchNormParameter(p) && !split.headEntries.has(p.name)).map(namedTensor),
       batchNorm: own.filter(isBatchNormParameter).map(namedTensor),
       metadata,
     });
@@ -286,8 +280,7 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
     this.work = undefined;
     this.activeTask = undefined;
     this.invalidateMasks();
-    const store = this.subnetworkStore();
-    const size = measureStoreSize(encodeStore(store));
+    const storedBytes = storedBytesReport(this.subnetworkStore(), this.ownerId(taskId), this.network.countParameters() * 4);
     const report: AdaQPacknetTaskReport = {
       taskId,
       ownerId: this.ownerId(taskId),
@@ -302,14 +295,7 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
       heldOut: { source: held.source, samples: held.size },
       bitsCharged,
       capacity: summarizeCapacity(this.ownership, this.settings.reserveBits),
-      storedBytes: {
-        total: size.totalBytes,
-        task: size.bytesByTask.get(this.ownerId(taskId)) ?? 0,
-        codes: size.codes,
-        codebooks: size.codebooks,
-        floatSubnetworks: encodeStore(floatEquivalentStore(store)).length,
-        denseModel: this.network.countParameters() * 4,
-      },
+      storedBytes,
     };
     this.reports.push(report);
     run.context.progress?.({
@@ -317,7 +303,7 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
       experience: run.experience.index,
       taskId,
       phase: 'freeze',
-      message: `${q.bits}-bit ${this.settings.quantization} (held-out accuracy float ${q.floatAccuracy.toFixed(4)}, quantised ${q.quantizedAccuracy.toFixed(4)}); store ${size.totalBytes} bytes; ${(100 * report.capacity.freeFraction).toFixed(1)} % of the kernel bits free`,
+      message: `${q.bits}-bit ${this.settings.quantization} (held-out accuracy float ${q.floatAccuracy.toFixed(4)}, quantised ${q.quantizedAccuracy.toFixed(4)}); store ${storedBytes.total} bytes; ${(100 * report.capacity.freeFraction).toFixed(1)} % of the kernel bits free`,
     });
   }
 

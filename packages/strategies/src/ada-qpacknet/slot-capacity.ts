@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@retain/core';
 import { SLOT_BITS, type BitMask, type OwnershipMap } from '@retain/masks';
+import type { AdaQPacknetLayerReport } from './task-report.js';
 
 /**
  * Capacity of the tracked kernels (all of them together, or one tensor), in
@@ -118,3 +119,33 @@ export function slotBitmaps(ownership: OwnershipMap, tensor: string): Uint32Arra
   return out;
 }
 
+
+/** One kernel a task freezes: its candidate and kept slots and the kept fraction it trained with. */
+export interface KernelClaim {
+  readonly name: string;
+  readonly candidates: BitMask | undefined;
+  readonly kept: BitMask;
+  readonly keepFraction: number;
+}
+
+/**
+ * Task `ownerId` claims its kept slots of every kernel at `bits` bits each;
+ * returns the per-layer report (candidates, kept, sparsity, kept slots some
+ * earlier task holds codes in) and the bits charged in all.
+ */
+export function claimKeptSlots(ownership: OwnershipMap, ownerId: number, kernels: readonly KernelClaim[], bits: number): { layers: Record<string, AdaQPacknetLayerReport>; bitsCharged: number } {
+  const earlierHolders = new Map(kernels.map((k) => [k.name, holdersPerSlot(ownership, k.name)]));
+  const layers: Record<string, AdaQPacknetLayerReport> = {};
+  let bitsCharged = 0;
+  for (const k of kernels) {
+    ownership.claim(ownerId, k.name, k.kept, bits);
+    let shared = 0;
+    const holders = earlierHolders.get(k.name) as Uint8Array;
+    k.kept.forEachSet((i) => {
+      if ((holders[i] ?? 0) > 0) shared++;
+    });
+    layers[k.name] = { candidates: k.candidates?.popcount() ?? 0, kept: k.kept.popcount(), sparsity: 1 - k.keepFraction, sharedWithEarlier: shared };
+    bitsCharged += bits * k.kept.popcount();
+  }
+  return { layers, bitsCharged };
+}

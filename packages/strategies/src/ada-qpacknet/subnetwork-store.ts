@@ -1,5 +1,7 @@
-import { SubnetworkStore, type JsonValue, type NamedTensor, type OwnershipMap } from '@retain/masks';
+import { encodeStore, measureStoreSize, SubnetworkStore, type JsonValue, type NamedTensor, type OwnershipMap, type ParameterTensorSpec } from '@retain/masks';
+import { ownershipWithHeads } from './head-quantization.js';
 import { restoreValues, type StoredWeights } from './quantized-record.js';
+import type { StoredBytesReport } from './task-report.js';
 
 /** What Ada-QPacknet keeps of one frozen task besides its claims (which live in the ownership map). */
 export interface FrozenTaskRecord {
@@ -7,9 +9,12 @@ export interface FrozenTaskRecord {
   readonly taskId: number;
   /** Ownership / store id (task id + 1). */
   readonly ownerId: number;
-  /** Codes and codebook / scales by kernel name (kernels where the task kept nothing have none). */
+  /**
+   * Codes and codebook / scales by kernel name (kernels where the task kept
+   * nothing have none); with `quantizeHeads`, also the task's head kernels.
+   */
   readonly entries: ReadonlyMap<string, StoredWeights>;
-  /** The task's head. */
+  /** The task's head (float32; with `quantizeHeads` only its biases, the kernels being quantised entries). */
   readonly heads: readonly NamedTensor[];
   /** The task's batch-norm parameters and statistics. */
   readonly batchNorm: readonly NamedTensor[];
@@ -23,11 +28,15 @@ export interface FrozenTaskRecord {
  * slot may hold several tasks' codes), each task's packed codes with its
  * codebooks (k-means) or scales and zero points (linear), its head and
  * batch-norm state, its metadata, and the tensors every task shares (frozen
- * biases). Store ids are ownership ids (task id + 1).
+ * biases). Store ids are ownership ids (task id + 1). Quantised heads
+ * (`quantizedHeads`: the head kernels some task stores codes of) are added
+ * to the store's tensors, each claimed whole by its task at its code width
+ * (see {@link ownershipWithHeads}).
  */
-export function buildSubnetworkStore(architecture: JsonValue, ownership: OwnershipMap, tasks: Iterable<FrozenTaskRecord>, shared: readonly NamedTensor[]): SubnetworkStore {
-  const store = new SubnetworkStore({ architecture, ownership: ownership.clone() });
-  for (const task of tasks) {
+export function buildSubnetworkStore(architecture: JsonValue, ownership: OwnershipMap, tasks: Iterable<FrozenTaskRecord>, shared: readonly NamedTensor[], quantizedHeads: readonly ParameterTensorSpec[] = []): SubnetworkStore {
+  const records = [...tasks];
+  const store = new SubnetworkStore({ architecture, ownership: ownershipWithHeads(ownership, quantizedHeads, records) });
+  for (const task of records) {
     store.addTask(task.ownerId);
     for (const entry of task.entries.values()) store.setQuantization(task.ownerId, entry);
     store.setHeads(task.ownerId, task.heads);
@@ -59,4 +68,17 @@ export function floatEquivalentStore(store: SubnetworkStore): SubnetworkStore {
   }
   out.setShared(store.shared);
   return out;
+}
+
+/** The bytes `store` takes, encoded (task `ownerId`'s sections, codes, codebooks), against its float sub-networks and a dense model of `denseModelBytes`. */
+export function storedBytesReport(store: SubnetworkStore, ownerId: number, denseModelBytes: number): StoredBytesReport {
+  const size = measureStoreSize(encodeStore(store));
+  return {
+    total: size.totalBytes,
+    task: size.bytesByTask.get(ownerId) ?? 0,
+    codes: size.codes,
+    codebooks: size.codebooks,
+    floatSubnetworks: encodeStore(floatEquivalentStore(store)).length,
+    denseModel: denseModelBytes,
+  };
 }
