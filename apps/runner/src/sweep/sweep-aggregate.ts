@@ -2,7 +2,7 @@ import { meanStd, type RunResults } from '@retain/evaluation';
 import { relative } from 'node:path';
 import type { CellOutcome, CellStatus } from './cell-pool.js';
 import { isCompleteRun, readCellResults } from './cell-state.js';
-import type { CellGroup, GridAssignment, SweepPlan } from './sweep-plan.js';
+import type { CellGroup, SweepPlan } from './sweep-plan.js';
 
 /** Version of the `sweep.json` document ({@link SweepSummary}). */
 export const SWEEP_SUMMARY_SCHEMA_VERSION = 1;
@@ -66,14 +66,8 @@ export interface SweepCellSummary {
   readonly run: { readonly strategy: string; readonly scenario: string; readonly scenarioKind: string } | null;
 }
 
-/** A group of cells that differ only in their seed. */
-export interface SweepGroupSummary {
-  readonly key: string;
-  readonly row: string;
-  readonly column: string;
-  readonly strategy: string | null;
-  readonly benchmark: string | null;
-  readonly grid: readonly GridAssignment[];
+/** A group of cells that differ only in their seed (the plan's CellGroup), with its seeds and metrics. */
+export interface SweepGroupSummary extends CellGroup {
   /** Seeds planned for the group. */
   readonly seeds: readonly number[];
   /** Seeds whose run is complete (the ones summarised). */
