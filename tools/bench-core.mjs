@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadBenchData, runTorchTrain, torchAvailable, writeTorchData } from './bench/torch-harness.mjs';
+import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -95,13 +95,7 @@ const backend = await initBackend('wasm');
 const data = await loadBenchData({ loadDataset, Rng, seed, count: Number(args.samples) });
 console.log(`data: ${data.source}; ${data.n} training samples, batch ${batch}, Adam lr ${lr}, same shuffled order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
-const torch = torchAvailable(args['no-torch']);
-let dir;
-if (torch === true) {
-  dir = writeTorchData(data, 'retain-bench-core-');
-} else {
-  console.log(`PyTorch: ${torch}`);
-}
+const dir = torchDataDir(data, args['no-torch'], 'retain-bench-core-');
 
 const rows = [];
 for (const model of models) {

@@ -29,7 +29,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadBenchData, runTorchTrain, torchAvailable, writeTorchData } from './bench/torch-harness.mjs';
+import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -225,13 +225,7 @@ const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*
 console.log(`machine: ${cpuModel}, ${(await import('node:os')).cpus().length} logical CPUs, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 console.log(`data: ${data.source}; ${data.n} training samples per run (+${warmup} warm-up steps), Adam lr ${lr}, same order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
-const torch = torchAvailable(args['no-torch']);
-let dir;
-if (torch === true) {
-  dir = writeTorchData(data, 'retain-bench-train-');
-} else {
-  console.log(`PyTorch: ${torch}`);
-}
+const dir = torchDataDir(data, args['no-torch'], 'retain-bench-train-');
 
 const rows = [];
 const inference = [];

@@ -64,6 +64,17 @@ export function writeTorchData(data, prefix) {
 }
 
 /**
+ * The data folder for PyTorch when Debian's torch is there (see
+ * {@link writeTorchData}), else undefined after printing why PyTorch is left out.
+ */
+export function torchDataDir(data, skip, prefix) {
+  const torch = torchAvailable(skip);
+  if (torch === true) return writeTorchData(data, prefix);
+  console.log(`PyTorch: ${torch}`);
+  return undefined;
+}
+
+/**
  * Runs torch_train.py with `argv` and returns its last stdout line as JSON.
  * OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for older
  * OpenBLAS builds) slow the current OpenBLAS down and are removed for PyTorch
