@@ -9,6 +9,14 @@ export {
 } from './backend/backend-choice.js';
 export { initBackend, type InitBackendOptions } from './backend/init-backend.js';
 export { MAX_WASM_THREADS } from './backend/wasm-threads.js';
+export {
+  NATIVE_BLAS_MODES,
+  MAX_NATIVE_BLAS_THREADS,
+  NativeBlasUnavailableError,
+  setNativeBlasKernels,
+  type NativeBlasMode,
+  type NativeBlasStatus,
+} from './backend/native-blas/native-blas-kernels.js';
 export { registerWasmTrainingKernels } from './backend/kernels/register-training-kernels.js';
 export { readFloat32 } from './backend/heap-view.js';
 export { Rng, type StreamName } from './random/rng.js';

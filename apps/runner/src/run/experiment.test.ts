@@ -64,6 +64,8 @@ describe('runExperiment', () => {
     expect(store.taskIds()).toEqual([1, 2]);
     const environment = JSON.parse(await readFile(runFile(join(dir, 'a'), 'environment'), 'utf8')) as Record<string, unknown>;
     expect(environment).toMatchObject({ seed: 5, embeddedSubset: false, protocol: 'task-incremental', backend: { name: 'wasm' } });
+    // Whether the native BLAS path ran is recorded with its reason, either way.
+    expect(environment['backend']).toMatchObject({ nativeBlas: { active: expect.any(Boolean), reason: expect.any(String) } });
     expect(JSON.parse(await readFile(runFile(join(dir, 'a'), 'config'), 'utf8'))).toEqual(config);
   });
 

@@ -19,7 +19,7 @@ import { writeCheckpoint } from './checkpoint.js';
 import { experienceDetails, runCosts, subnetworkStoreOf } from './costs.js';
 import { evaluateRow } from './evaluate-experience.js';
 import { usesEmbeddedSubset, type RunProtocol } from './protocol.js';
-import { describeEnvironment, runFile, writeJson, writeReports, type RunEnvironment } from './run-dir.js';
+import { backendLabel, describeEnvironment, runFile, writeJson, writeReports, type RunEnvironment } from './run-dir.js';
 import { RunInterruptedError, setUpRun, type RunSetup } from './run-setup.js';
 
 /** Options of {@link runExperiment}. */
@@ -93,7 +93,7 @@ export async function runExperiment(config: RunConfig, options: RunExperimentOpt
   const monitor = new ResourceMonitor();
   try {
     await prepareRunDir(setup, runDir, resume);
-    view.message(`backend ${setup.backend.name}; scenario ${scenario.name} (${protocol.protocol}), ${scenario.experiences.length} tasks; data: ${scenario.source}`);
+    view.message(`backend ${backendLabel(setup.backend)}; scenario ${scenario.name} (${protocol.protocol}), ${scenario.experiences.length} tasks; data: ${scenario.source}`);
     if (usesEmbeddedSubset(scenario)) view.message('note: the full dataset was not found: this run uses the embedded Fashion-MNIST subset (recorded in environment.json)');
     const experiences: ExperienceInfo[] = scenario.experiences.map((e) => ({ index: e.index, taskId: e.taskId, classes: e.classes }));
     const previous = setup.progress;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { tf, type BackendInfo } from '@retain/core';
+import { tf, type BackendInfo, type NativeBlasStatus } from '@retain/core';
 import {
   formatConsoleReport,
   markdownComparisonTable,
@@ -69,7 +69,15 @@ function gitCommit(): string | null {
 /** What environment.json records. */
 export interface RunEnvironment {
   readonly packages: Record<string, string>;
-  readonly backend: { readonly name: string; readonly requested: string; readonly reason: string; readonly simd: boolean; readonly threads: number };
+  readonly backend: {
+    readonly name: string;
+    readonly requested: string;
+    readonly reason: string;
+    readonly simd: boolean;
+    readonly threads: number;
+    /** Whether wasm's matrix products ran in the native BLAS addon, and why (RETAIN_NATIVE_BLAS=auto|on|off). */
+    readonly nativeBlas: NativeBlasStatus;
+  };
   readonly node: string;
   readonly platform: string;
   readonly arch: string;
@@ -89,11 +97,28 @@ export interface RunEnvironment {
   readonly resumes: readonly { readonly at: string; readonly fromExperience: number; readonly commandLine: readonly string[] }[];
 }
 
+/** One line naming the backend, e.g. `wasm (SIMD, 1 thread) + native BLAS libopenblas.so.0 (1 thread)`. */
+export function backendLabel(backend: BackendInfo): string {
+  if (backend.name !== 'wasm') return backend.name;
+  const wasm = `wasm (${backend.simd ? 'SIMD, ' : ''}${backend.threads} thread${backend.threads === 1 ? '' : 's'})`;
+  const blas = backend.nativeBlas;
+  if (!blas.active) return wasm;
+  const threads = blas.threads === undefined ? '' : ` (${blas.threads} thread${blas.threads === 1 ? '' : 's'})`;
+  return `${wasm} + native BLAS ${blas.library ?? ''}${threads}`;
+}
+
 /** The environment of this process for a run. */
 export function describeEnvironment(config: RunConfig, backend: BackendInfo, dataSource: string, embeddedSubset: boolean, protocol: string): RunEnvironment {
   return {
     packages: packageVersions(),
-    backend: { name: backend.name, requested: backend.requested, reason: backend.reason, simd: backend.simd, threads: backend.threads },
+    backend: {
+      name: backend.name,
+      requested: backend.requested,
+      reason: backend.reason,
+      simd: backend.simd,
+      threads: backend.threads,
+      nativeBlas: backend.nativeBlas,
+    },
     node: process.version,
     platform: process.platform,
     arch: process.arch,

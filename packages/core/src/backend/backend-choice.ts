@@ -1,4 +1,5 @@
 import { RetainError } from '../errors/retain-error.js';
+import type { NativeBlasStatus } from './native-blas/native-blas-kernels.js';
 
 /** The backends retain can run on. `auto` picks the fastest one installed. */
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
@@ -19,6 +20,8 @@ export interface BackendInfo {
   threads: number;
   /** Kernels retain registered on top of the backend's own. */
   trainingKernels: string[];
+  /** wasm: whether matrix products run in the native BLAS addon, and why (inactive on other backends). */
+  nativeBlas: NativeBlasStatus;
 }
 
 /** The backend asked for is not installed or cannot start here. */

@@ -12,6 +12,13 @@ import {
   type BackendName,
 } from './backend-choice.js';
 import { registerWasmTrainingKernels } from './kernels/register-training-kernels.js';
+import {
+  installNativeBlasKernels,
+  MAX_NATIVE_BLAS_THREADS,
+  resolveNativeBlasMode,
+  type NativeBlasMode,
+  type NativeBlasStatus,
+} from './native-blas/native-blas-kernels.js';
 import { configureWasmForNode } from './wasm-setup.js';
 import { MAX_WASM_THREADS, withWasmThreads } from './wasm-threads.js';
 
@@ -25,6 +32,19 @@ export interface InitBackendOptions {
    * (`threads` and `reason` in the result say what runs).
    */
   readonly wasmThreads?: number;
+  /**
+   * wasm: run matrix products (BatchMatMul, _FusedMatMul: every dense layer's
+   * forward and backward) in the machine's optimised BLAS through retain's
+   * optional native addon (built at install when a C++ compiler is present;
+   * OpenBLAS, MKL, BLIS or Accelerate found at run time). 'auto' (default,
+   * ours) uses it when it loads, 'on' throws NativeBlasUnavailableError when it
+   * cannot, 'off' keeps the wasm kernels. Unset: the RETAIN_NATIVE_BLAS
+   * environment variable, else 'auto'. Results match the wasm kernels to float32
+   * rounding (summation order differs), not bit for bit.
+   */
+  readonly nativeBlas?: NativeBlasMode;
+  /** BLAS threads for the native path, an integer in [1, 64]. Default 1 (ours, like wasm's one thread). */
+  readonly nativeBlasThreads?: number;
 }
 
 /** Threads the wasm backend started with in this process (undefined before it started). */
@@ -58,7 +78,8 @@ async function loadNative(backend: 'tensorflow' | 'tensorflow-gpu'): Promise<voi
 }
 
 async function activate(name: BackendName, options: InitBackendOptions): Promise<BackendInfo> {
-  const base = { name, requested: name, reason: `requested '${name}'`, simd: false, threads: 1, trainingKernels: [] as string[] };
+  const notWasm: NativeBlasStatus = { active: false, reason: `the ${name} backend runs its own matrix products`, kernels: [] };
+  const base = { name, requested: name, reason: `requested '${name}'`, simd: false, threads: 1, trainingKernels: [] as string[], nativeBlas: notWasm };
   if (name === 'tensorflow' || name === 'tensorflow-gpu') {
     await loadNative(name);
     return base;
@@ -79,7 +100,9 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
   wasmStartedThreads ??= threads;
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const reason = threads === wanted ? base.reason : `${base.reason}; ${wanted} wasm thread(s) asked, ${threads} running (fixed when wasm first started in this process)`;
-  return { ...base, reason, simd, threads, trainingKernels: registerWasmTrainingKernels() };
+  const trainingKernels = registerWasmTrainingKernels();
+  const nativeBlas = installNativeBlasKernels(resolveNativeBlasMode(options.nativeBlas), options.nativeBlasThreads ?? 1, threads);
+  return { ...base, reason, simd, threads, trainingKernels, nativeBlas };
 }
 
 /**
@@ -89,6 +112,9 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
  * missing throws {@link BackendUnavailableError} with a one-line install hint.
  * `options.wasmThreads` > 1 runs the wasm backend on that many threads under
  * Node (tfjs leaves them off there; see {@link InitBackendOptions}).
+ * On wasm, `options.nativeBlas` (default 'auto') runs matrix products in the
+ * machine's BLAS when retain's native addon is built; `nativeBlas` in the
+ * result says whether it is active and why.
  */
 export async function initBackend(choice: BackendChoice = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
@@ -98,6 +124,11 @@ export async function initBackend(choice: BackendChoice = 'auto', options: InitB
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS)) {
     throw new InvalidArgumentError('wasmThreads', threads, `an integer in [1, ${MAX_WASM_THREADS}]`);
   }
+  const blasThreads = options.nativeBlasThreads;
+  if (blasThreads !== undefined && !(Number.isInteger(blasThreads) && blasThreads >= 1 && blasThreads <= MAX_NATIVE_BLAS_THREADS)) {
+    throw new InvalidArgumentError('nativeBlasThreads', blasThreads, `an integer in [1, ${MAX_NATIVE_BLAS_THREADS}]`);
+  }
+  resolveNativeBlasMode(options.nativeBlas);
   if (choice !== 'auto') return activate(choice, options);
   const skipped: string[] = [];
   for (const candidate of ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const) {

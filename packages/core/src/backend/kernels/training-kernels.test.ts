@@ -39,8 +39,10 @@ function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
 
 describe('wasm training kernels', () => {
   beforeAll(async () => {
-    const info = await initBackend('wasm');
+    // retain's wasm kernels themselves: the native BLAS path has its own tests (native-mat-mul.test.ts).
+    const info = await initBackend('wasm', { nativeBlas: 'off' });
     expect(info.trainingKernels).toContain('Conv2DBackpropFilter');
+    expect(info.nativeBlas.active).toBe(false);
   });
 
   it.each([
