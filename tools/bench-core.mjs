@@ -3,16 +3,48 @@
 // epoch on Fashion-MNIST with retain (wasm backend + retain's kernels) and, in
 // the same run, the same models in PyTorch CPU (Debian's python3-torch, run by
 // /usr/bin/python3), with the same batch, Adam learning rate and data order.
-// Prints samples/s of both and the ratio. Installs nothing itself.
+// Prints samples/s of both and the ratio. Installs nothing itself. PyTorch runs
+// with a warm glibc heap unless --torch-allocator default (see
+// tools/bench/torch_train.py: with glibc's defaults it re-faults its large
+// activations every step).
 //
 // Usage (after `npm run build`):
 //   node tools/bench-core.mjs [--models mlp,cnn-small] [--batch 128] [--lr 0.001]
-//        [--runs 1] [--samples 60000] [--torch-threads 1] [--no-torch] [--seed 0]
-import { parseArgs } from 'node:util';
+//        [--runs 1] [--samples 60000] [--torch-threads 1] [--torch-allocator warm|default]
+//        [--no-torch] [--seed 0] [--help]
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseToolArgs, usageError } from './bench/cli-args.mjs';
 import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
+
+const args = parseToolArgs(import.meta.url, {
+  models: { type: 'string', default: 'mlp,cnn-small' },
+  batch: { type: 'string', default: '128' },
+  lr: { type: 'string', default: '0.001' },
+  runs: { type: 'string', default: '1' },
+  samples: { type: 'string', default: '60000' },
+  'torch-threads': { type: 'string', default: '1' },
+  'torch-allocator': { type: 'string', default: 'warm' },
+  'no-torch': { type: 'boolean', default: false },
+  seed: { type: 'string', default: '0' },
+});
+/** The value of numeric option `name`, exiting 2 with the usage unless it is a number (>= `min`). */
+function numberArg(name, min) {
+  const v = Number(args[name]);
+  if (args[name].trim() === '' || !Number.isFinite(v) || v < min) usageError(import.meta.url, `--${name} must be a number >= ${min}, got '${args[name]}'`);
+  return v;
+}
+const batch = numberArg('batch', 1);
+const lr = numberArg('lr', 0);
+const runs = numberArg('runs', 1);
+const seed = numberArg('seed', 0);
+const samples = numberArg('samples', 1);
+numberArg('torch-threads', 1);
+const models = args.models.split(',');
+for (const m of models) if (m !== 'mlp' && m !== 'cnn-small') usageError(import.meta.url, `unknown model '${m}' (one of mlp, cnn-small)`);
+const allocator = args['torch-allocator'];
+if (allocator !== 'warm' && allocator !== 'default') usageError(import.meta.url, `--torch-allocator must be warm or default, got '${allocator}'`);
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -24,24 +56,6 @@ for (const pkg of ['core', 'scenarios']) {
 }
 const { tf, initBackend, createModel, Rng } = await import(dist('core'));
 const { loadDataset } = await import(dist('scenarios'));
-
-const { values: args } = parseArgs({
-  options: {
-    models: { type: 'string', default: 'mlp,cnn-small' },
-    batch: { type: 'string', default: '128' },
-    lr: { type: 'string', default: '0.001' },
-    runs: { type: 'string', default: '1' },
-    samples: { type: 'string', default: '60000' },
-    'torch-threads': { type: 'string', default: '1' },
-    'no-torch': { type: 'boolean', default: false },
-    seed: { type: 'string', default: '0' },
-  },
-});
-const batch = Number(args.batch);
-const lr = Number(args.lr);
-const runs = Number(args.runs);
-const seed = Number(args.seed);
-const models = args.models.split(',');
 
 
 function median(values) {
@@ -92,7 +106,7 @@ function trainRetain(model, data) {
 
 
 const backend = await initBackend('wasm');
-const data = await loadBenchData({ loadDataset, Rng, seed, count: Number(args.samples) });
+const data = await loadBenchData({ loadDataset, Rng, seed, count: samples });
 console.log(`data: ${data.source}; ${data.n} training samples, batch ${batch}, Adam lr ${lr}, same shuffled order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
 const dir = torchDataDir(data, args['no-torch'], 'retain-bench-core-');
@@ -106,12 +120,12 @@ for (const model of models) {
     ours.push(o);
     console.log(`  ${model} run ${r + 1}: retain ${o.samplesPerSec.toFixed(0)} samples/s, test acc ${o.testAccuracy.toFixed(4)}, loss ${o.finalLoss.toFixed(4)}, leaked tensors ${o.leaked}`);
     if (dir) {
-      const t = runTorchTrain([dir, model, batch, lr, args['torch-threads']]);
+      const t = runTorchTrain([dir, model, batch, lr, args['torch-threads']], undefined, { allocator });
       theirs.push(t);
       console.log(`  ${model} run ${r + 1}: ${t.system} ${t.samplesPerSec.toFixed(0)} samples/s, test acc ${t.testAccuracy.toFixed(4)}`);
       if (r === 0 && rows.length === 0) {
         const reference = !/openblas|mkl|blis/i.test(t.blas);
-        console.log(`  PyTorch BLAS: ${t.blas}${reference ? ' -- the reference BLAS is slow: install libopenblas0-pthread (Debian) for a fair comparison' : ''}`);
+        console.log(`  PyTorch allocator: ${t.allocator}; BLAS: ${t.blas}${reference ? ' -- the reference BLAS is slow: install libopenblas0-pthread (Debian) for a fair comparison' : ''}`);
         const env = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
         if (env.length > 0) console.log(`  environment: ${env.join(' ')} unset for PyTorch (they slow the current OpenBLAS)`);
       }

@@ -8,7 +8,15 @@
 // processes on a shared machine), the retain / PyTorch ratio, the masked-layer
 // overhead against the dense model, the machine load, and inference samples/s
 // of a stored Ada-QPacknet task (constant effective weights, as a frozen task
-// is installed). Installs nothing itself.
+// is installed) against PyTorch's dense model. Installs nothing itself.
+//
+// Inference, both systems alike: the whole test set in batches of
+// --inference-batch, inputs already tensors (data conversion not timed), no
+// gradients (retain: no tape; PyTorch: model.eval() + torch.inference_mode()),
+// one untimed pass first (warm-up), then the median of 3 timed passes.
+// PyTorch runs with a warm glibc heap (--torch-allocator warm: no per-block
+// mmap, no trimming, as tfjs-wasm's linear memory); `default` keeps glibc's
+// defaults, under which PyTorch re-faults its large activations every step.
 //
 // Variants (what is installed on every shared kernel, as the strategies do it
 // while they train a later task; half of each kernel owned by earlier tasks):
@@ -23,13 +31,65 @@
 //   node tools/bench-train.mjs [--models mlp,cnn-small] [--batches 64,128]
 //        [--variants dense,packnet,wsn,ada-qpacknet,esacl,esacl-sam] [--runs 3]
 //        [--samples 12800] [--warmup 5] [--lr 0.001] [--torch-threads 1] [--no-torch]
-//        [--no-inference] [--threads 1] [--seed 0]
-import { parseArgs } from 'node:util';
+//        [--no-inference] [--inference-batch 1000] [--torch-allocator warm|default]
+//        [--threads 1] [--kernels native,wasm] [--seed 0] [--help]
+//
+// --kernels: retain's matrix-product / convolution / Adam kernels to measure, interleaved
+// in one process (core's setNativeBlasKernels): `native` (the optional native BLAS addon,
+// see packages/core/README.md) and `wasm` (retain's wasm kernels). Default: both when the
+// addon is active, else wasm only.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseToolArgs, usageError } from './bench/cli-args.mjs';
 import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
+
+const VARIANTS = ['dense', 'packnet', 'wsn', 'ada-qpacknet', 'esacl', 'esacl-sam'];
+const args = parseToolArgs(import.meta.url, {
+  models: { type: 'string', default: 'mlp,cnn-small' },
+  batches: { type: 'string', default: '64,128' },
+  variants: { type: 'string', default: VARIANTS.join(',') },
+  runs: { type: 'string', default: '3' },
+  samples: { type: 'string', default: '12800' },
+  warmup: { type: 'string', default: '5' },
+  lr: { type: 'string', default: '0.001' },
+  'torch-threads': { type: 'string', default: '1' },
+  'torch-allocator': { type: 'string', default: 'warm' },
+  'no-torch': { type: 'boolean', default: false },
+  'no-inference': { type: 'boolean', default: false },
+  'inference-batch': { type: 'string', default: '1000' },
+  threads: { type: 'string', default: '1' },
+  kernels: { type: 'string', default: '' },
+  seed: { type: 'string', default: '0' },
+});
+/** The value of numeric option `name`, exiting 2 with the usage unless it is a number (>= `min`). */
+function numberArg(name, min) {
+  const v = Number(args[name]);
+  if (args[name].trim() === '' || !Number.isFinite(v) || v < min) usageError(import.meta.url, `--${name} must be a number >= ${min}, got '${args[name]}'`);
+  return v;
+}
+const models = args.models.split(',');
+for (const m of models) if (m !== 'mlp' && m !== 'cnn-small') usageError(import.meta.url, `unknown model '${m}' (one of mlp, cnn-small)`);
+const batches = args.batches.split(',').map((b) => {
+  const v = Number(b);
+  if (!Number.isInteger(v) || v < 1) usageError(import.meta.url, `--batches must be positive integers, got '${args.batches}'`);
+  return v;
+});
+const variants = args.variants.split(',');
+for (const v of variants) if (!VARIANTS.includes(v)) usageError(import.meta.url, `unknown variant '${v}' (one of ${VARIANTS.join(', ')})`);
+if (args['torch-allocator'] !== 'warm' && args['torch-allocator'] !== 'default') usageError(import.meta.url, `--torch-allocator must be warm or default, got '${args['torch-allocator']}'`);
+const runs = numberArg('runs', 1);
+const lr = numberArg('lr', 0);
+const warmup = numberArg('warmup', 0);
+const seed = numberArg('seed', 0);
+const samples = numberArg('samples', 1);
+const inferenceBatch = numberArg('inference-batch', 1);
+const wasmThreads = numberArg('threads', 1);
+numberArg('torch-threads', 1);
+/** Timed passes over the test set per inference measurement (after one untimed pass). */
+const INFERENCE_PASSES = 3;
+const load = () => loadavg()[0].toFixed(2);
 
 const root = resolve(import.meta.dirname, '..');
 const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
@@ -39,37 +99,10 @@ for (const pkg of ['core', 'scenarios', 'pruning', 'strategies']) {
     process.exit(2);
   }
 }
-const { tf, initBackend, createModel, maskedWeightFn, Rng } = await import(dist('core'));
+const { tf, initBackend, createModel, maskedWeightFn, Rng, setNativeBlasKernels } = await import(dist('core'));
 const { loadDataset } = await import(dist('scenarios'));
 const { wsnMaskedWeight } = await import(dist('pruning'));
 const { gradientStep, ManagedOptimizer, samTrainingPlugin } = await import(dist('strategies'));
-
-const VARIANTS = ['dense', 'packnet', 'wsn', 'ada-qpacknet', 'esacl', 'esacl-sam'];
-const { values: args } = parseArgs({
-  options: {
-    models: { type: 'string', default: 'mlp,cnn-small' },
-    batches: { type: 'string', default: '64,128' },
-    variants: { type: 'string', default: VARIANTS.join(',') },
-    runs: { type: 'string', default: '3' },
-    samples: { type: 'string', default: '12800' },
-    warmup: { type: 'string', default: '5' },
-    lr: { type: 'string', default: '0.001' },
-    'torch-threads': { type: 'string', default: '1' },
-    'no-torch': { type: 'boolean', default: false },
-    'no-inference': { type: 'boolean', default: false },
-    threads: { type: 'string', default: '1' },
-    seed: { type: 'string', default: '0' },
-  },
-});
-const models = args.models.split(',');
-const batches = args.batches.split(',').map(Number);
-const variants = args.variants.split(',');
-for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant '${v}' (one of ${VARIANTS.join(', ')})`);
-const runs = Number(args.runs);
-const lr = Number(args.lr);
-const warmup = Number(args.warmup);
-const seed = Number(args.seed);
-const load = () => loadavg()[0].toFixed(2);
 
 
 function median(values) {
@@ -175,7 +208,12 @@ function trainRetain(model, variant, batch, data, stepLimit = Infinity) {
   return { samplesPerSec: (steps * batch) / seconds, cpuSamplesPerSec: (steps * batch) / cpuSeconds, loss, leaked, load: load() };
 }
 
-/** Inference samples/s of a stored Ada-QPacknet task: every shared kernel a constant (4-bit dequantised) tensor, batches of 1000, no tape. */
+/**
+ * Inference samples/s of a stored Ada-QPacknet task: every shared kernel a
+ * constant (4-bit dequantised) tensor, the test set in batches of
+ * `inferenceBatch` made into tensors before timing, no tape; one untimed pass,
+ * then the median of INFERENCE_PASSES timed passes (wall and per CPU second).
+ */
 function inferenceAdaQPacknet(model, data) {
   const before = tf.memory().numTensors;
   const net = createModel(model, { inputShape: inputShape(model), numClasses: 10, seed, init: 'torch' });
@@ -193,89 +231,126 @@ function inferenceAdaQPacknet(model, data) {
   }
   const shape = inputShape(model);
   const per = shape.reduce((a, b) => a * b, 1);
+  const batchesOfTest = [];
+  for (let i = 0; i < data.nTest; i += inferenceBatch) {
+    const m = Math.min(inferenceBatch, data.nTest - i);
+    batchesOfTest.push({ x: tf.tensor(data.xt.subarray(i * per, (i + m) * per), [m, ...shape]), y: tf.tensor1d(data.yt.subarray(i, i + m), 'int32') });
+  }
   const pass = () => {
     let correct = 0;
-    for (let i = 0; i < data.nTest; i += 1000) {
-      const m = Math.min(1000, data.nTest - i);
-      correct += tf.tidy(() => {
-        const logits = net.apply(tf.tensor(data.xt.subarray(i * per, (i + m) * per), [m, ...shape]), { taskId: 0 });
-        return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(data.yt.subarray(i, i + m), 'int32')), 'int32')).dataSync()[0];
-      });
+    for (const { x, y } of batchesOfTest) {
+      correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(net.apply(x, { taskId: 0 }), 1), y), 'int32')).dataSync()[0]);
     }
     return correct;
   };
-  pass();
-  const start = performance.now();
-  pass();
-  const seconds = (performance.now() - start) / 1000;
+  const accuracy = pass() / data.nTest;
+  const wall = [];
+  const cpu = [];
+  for (let k = 0; k < INFERENCE_PASSES; k++) {
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    pass();
+    const seconds = (performance.now() - start) / 1000;
+    const c = process.cpuUsage(cpu0);
+    wall.push(data.nTest / seconds);
+    cpu.push(data.nTest / ((c.user + c.system) / 1e6));
+  }
+  for (const { x, y } of batchesOfTest) tf.dispose([x, y]);
   net.dispose();
-  return { samplesPerSec: data.nTest / seconds, leaked: tf.memory().numTensors - before, load: load() };
+  return { samplesPerSec: median(wall), cpuSamplesPerSec: median(cpu), accuracy, leaked: tf.memory().numTensors - before, load: load() };
 }
 
 function trainTorch(model, batch, dir) {
   const threads = args['torch-threads'];
-  return { ...runTorchTrain([dir, model, batch, lr, threads, warmup, 0], threads), load: load() };
+  const argv = [dir, model, batch, lr, threads, warmup, 0, inferenceBatch, INFERENCE_PASSES];
+  return { ...runTorchTrain(argv, threads, { allocator: args['torch-allocator'] }), load: load() };
 }
 
 
-const backend = await initBackend('wasm', { wasmThreads: Number(args.threads) });
-const samples = Number(args.samples);
+const backend = await initBackend('wasm', { wasmThreads });
 const data = await loadBenchData({ loadDataset, Rng, seed, count: samples });
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown CPU';
 console.log(`machine: ${cpuModel}, ${(await import('node:os')).cpus().length} logical CPUs, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 console.log(`data: ${data.source}; ${data.n} training samples per run (+${warmup} warm-up steps), Adam lr ${lr}, same order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
+const blas = backend.nativeBlas;
+console.log(`native BLAS: ${blas.active ? `${blas.library} (${blas.config ?? 'no build string'}; ${blas.threads ?? '?'} thread(s)) for ${blas.kernels.join(', ')}` : `inactive (${blas.reason})`}`);
+const kernelSets = (args.kernels || (blas.active ? 'native,wasm' : 'wasm')).split(',');
+for (const k of kernelSets) {
+  if (k !== 'native' && k !== 'wasm') usageError(import.meta.url, `--kernels: expected native and/or wasm, got '${k}'`);
+  if (k === 'native' && !blas.active) usageError(import.meta.url, `--kernels native: the native BLAS addon is not active (${blas.reason})`);
+}
+/** Each measured configuration: a kernel set and a variant. */
+const configs = kernelSets.flatMap((kernels) => variants.map((variant) => ({ kernels, variant, key: `${kernels} ${variant}` })));
+const useKernels = (kernels) => {
+  if (blas.active) setNativeBlasKernels(kernels === 'native');
+};
 const dir = torchDataDir(data, args['no-torch'], 'retain-bench-train-');
 
 const rows = [];
 const inference = [];
 let torchInfoShown = false;
-/** PyTorch's inference samples/s of the dense model (batches of 1000, no_grad), by model. */
+/** PyTorch's inference results of the dense model (see torch_train.py), by model. */
 const torchInferenceByModel = new Map();
 try {
   for (const model of models) {
     for (const batch of batches) {
-      const ours = new Map(variants.map((v) => [v, []]));
+      const ours = new Map(configs.map((c) => [c.key, []]));
       const theirs = [];
-      // Untimed warm-up round: JIT and heap growth of every variant before the first timed run.
-      for (const variant of variants) trainRetain(model, variant, batch, data, warmup);
+      // Untimed warm-up round: JIT and heap growth of every configuration before the first timed run.
+      for (const c of configs) {
+        useKernels(c.kernels);
+        trainRetain(model, c.variant, batch, data, warmup);
+      }
       for (let r = 0; r < runs; r++) {
-        // Interleaved: every variant and PyTorch once per round, so load changes hit all alike;
-        // the order rotates each round, so no variant always runs first (after PyTorch's process).
-        for (const variant of [...variants.slice(r % variants.length), ...variants.slice(0, r % variants.length)]) {
-          const o = trainRetain(model, variant, batch, data);
-          ours.get(variant).push(o);
-          console.log(`  ${model} b${batch} ${variant} run ${r + 1}: ${o.samplesPerSec.toFixed(0)} samples/s (${o.cpuSamplesPerSec.toFixed(0)} per CPU s), loss ${o.loss.toFixed(3)}, leaked ${o.leaked}, load ${o.load}`);
+        // Interleaved: every configuration and PyTorch once per round, so load changes hit all alike;
+        // the order rotates each round, so none always runs first (after PyTorch's process).
+        for (const c of [...configs.slice(r % configs.length), ...configs.slice(0, r % configs.length)]) {
+          useKernels(c.kernels);
+          const o = trainRetain(model, c.variant, batch, data);
+          ours.get(c.key).push(o);
+          console.log(`  ${model} b${batch} ${c.key} run ${r + 1}: ${o.samplesPerSec.toFixed(0)} samples/s (${o.cpuSamplesPerSec.toFixed(0)} per CPU s), loss ${o.loss.toFixed(3)}, leaked ${o.leaked}, load ${o.load}`);
         }
         if (dir) {
           const t = trainTorch(model, batch, dir);
           theirs.push(t);
           if (!torchInferenceByModel.has(model)) torchInferenceByModel.set(model, []);
-          torchInferenceByModel.get(model).push(t.inferenceSamplesPerSec);
+          torchInferenceByModel.get(model).push(t);
           console.log(`  ${model} b${batch} PyTorch run ${r + 1}: ${t.samplesPerSec.toFixed(0)} samples/s (${t.cpuSamplesPerSec?.toFixed(0)} per CPU s), load ${t.load}`);
           if (!torchInfoShown) {
             torchInfoShown = true;
             const ob = t.openblas ? `OpenBLAS ${t.openblas.core} kernel, ${t.openblas.threads} OpenBLAS thread(s)` : 'not OpenBLAS';
-            console.log(`  PyTorch: ${t.system}; BLAS ${t.blas} (${ob})`);
+            console.log(`  PyTorch: ${t.system}; BLAS ${t.blas} (${ob}); allocator: ${t.allocator}`);
           }
         }
       }
-      const dense = ours.has('dense') ? median(ours.get('dense').map((o) => o.samplesPerSec)) : undefined;
-      const denseCpu = ours.has('dense') ? median(ours.get('dense').map((o) => o.cpuSamplesPerSec)) : undefined;
       const t = theirs.length ? median(theirs.map((x) => x.samplesPerSec)) : undefined;
       const tCpu = theirs.length ? median(theirs.map((x) => x.cpuSamplesPerSec)) : undefined;
-      for (const variant of variants) {
-        const os = ours.get(variant);
+      for (const { kernels, variant, key } of configs) {
+        const denseRuns = ours.get(`${kernels} dense`);
+        const dense = denseRuns ? median(denseRuns.map((o) => o.samplesPerSec)) : undefined;
+        const denseCpu = denseRuns ? median(denseRuns.map((o) => o.cpuSamplesPerSec)) : undefined;
+        const os = ours.get(key);
         const wall = median(os.map((o) => o.samplesPerSec));
         const cpu = median(os.map((o) => o.cpuSamplesPerSec));
-        rows.push({ model, batch, variant, wall, cpu, torch: t, torchCpu: tCpu, overWall: dense ? dense / wall - 1 : undefined, overCpu: denseCpu ? denseCpu / cpu - 1 : undefined, loads: os.map((o) => o.load).join('/') });
+        rows.push({ model, batch, kernels, variant, wall, cpu, torch: t, torchCpu: tCpu, overWall: dense ? dense / wall - 1 : undefined, overCpu: denseCpu ? denseCpu / cpu - 1 : undefined, loads: os.map((o) => o.load).join('/') });
       }
     }
     if (!args['no-inference']) {
       const res = [];
-      for (let r = 0; r < runs; r++) res.push(inferenceAdaQPacknet(model, data));
-      const torchInference = torchInferenceByModel.get(model);
-      inference.push({ model, retain: median(res.map((x) => x.samplesPerSec)), torch: torchInference?.length ? median(torchInference) : undefined, loads: res.map((x) => x.load).join('/'), leaked: res.map((x) => x.leaked).join('/') });
+      useKernels(kernelSets[0]);
+      for (let r = 0; r < runs; r++) {
+        const o = inferenceAdaQPacknet(model, data);
+        res.push(o);
+        console.log(`  ${model} inference run ${r + 1}: ${o.samplesPerSec.toFixed(0)} samples/s (${o.cpuSamplesPerSec.toFixed(0)} per CPU s), accuracy ${o.accuracy.toFixed(3)}, leaked ${o.leaked}, load ${o.load}`);
+      }
+      const ti = torchInferenceByModel.get(model) ?? [];
+      for (const t of ti) console.log(`  ${model} PyTorch inference: ${t.inferenceSamplesPerSec.toFixed(0)} samples/s (${t.inferenceCpuSamplesPerSec.toFixed(0)} per CPU s), batch ${t.inferenceBatch}, load ${t.load}`);
+      inference.push({
+        model, retain: median(res.map((x) => x.samplesPerSec)), retainCpu: median(res.map((x) => x.cpuSamplesPerSec)),
+        torch: ti.length ? median(ti.map((t) => t.inferenceSamplesPerSec)) : undefined, torchCpu: ti.length ? median(ti.map((t) => t.inferenceCpuSamplesPerSec)) : undefined,
+        loads: res.map((x) => x.load).join('/'), leaked: res.map((x) => x.leaked).join('/'),
+      });
     }
   }
 } finally {
@@ -284,16 +359,19 @@ try {
 
 const fmt = (v, d = 0) => (v === undefined || v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(d));
 const pct = (v) => (v === undefined ? 'n/a' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %`);
-console.log(`\n| model | batch | variant | retain samples/s | per CPU s | PyTorch samples/s | per CPU s | retain / PyTorch (wall) | (CPU) | step time vs dense (wall) | (CPU) | load 1-min |`);
-console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
+console.log(`\n| model | batch | kernels | variant | retain samples/s | per CPU s | PyTorch samples/s | per CPU s | retain / PyTorch (wall) | (CPU) | step time vs dense (wall) | (CPU) | load 1-min |`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${r.batch} | ${r.variant} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.torch)} | ${fmt(r.torchCpu)} | ${r.torch ? (r.wall / r.torch).toFixed(2) : 'n/a'} | ${r.torchCpu ? (r.cpu / r.torchCpu).toFixed(2) : 'n/a'} | ${r.variant === 'dense' ? '-' : pct(r.overWall)} | ${r.variant === 'dense' ? '-' : pct(r.overCpu)} | ${r.loads} |`,
+    `| ${r.model} | ${r.batch} | ${r.kernels} | ${r.variant} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.torch)} | ${fmt(r.torchCpu)} | ${r.torch ? (r.wall / r.torch).toFixed(2) : 'n/a'} | ${r.torchCpu ? (r.cpu / r.torchCpu).toFixed(2) : 'n/a'} | ${r.variant === 'dense' ? '-' : pct(r.overWall)} | ${r.variant === 'dense' ? '-' : pct(r.overCpu)} | ${r.loads} |`,
   );
 }
 console.log(`(medians of ${runs} run(s) of ${data.n} samples each; PyTorch trains the dense model)`);
 if (inference.length > 0) {
-  console.log(`\n| model | retain: stored Ada-QPacknet task, inference samples/s (batches of 1000, no tape) | PyTorch dense, no_grad | retain / PyTorch | load 1-min | leaked |`);
-  console.log(`|---|---|---|---|---|---|`);
-  for (const r of inference) console.log(`| ${r.model} | ${fmt(r.retain)} | ${fmt(r.torch)} | ${r.torch ? (r.retain / r.torch).toFixed(2) : 'n/a'} | ${r.loads} | ${r.leaked} |`);
+  console.log(`\n| model | retain: stored Ada-QPacknet task, inference samples/s | per CPU s | PyTorch dense, inference_mode | per CPU s | retain / PyTorch (wall) | (CPU) | load 1-min | leaked |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
+  for (const r of inference) {
+    console.log(`| ${r.model} | ${fmt(r.retain)} | ${fmt(r.retainCpu)} | ${fmt(r.torch)} | ${fmt(r.torchCpu)} | ${r.torch ? (r.retain / r.torch).toFixed(2) : 'n/a'} | ${r.torchCpu ? (r.retainCpu / r.torchCpu).toFixed(2) : 'n/a'} | ${r.loads} | ${r.leaked} |`);
+  }
+  console.log(`(retain kernels: ${kernelSets[0]}; batches of ${inferenceBatch}, inputs made tensors before timing, no gradients, one untimed pass, median of ${INFERENCE_PASSES} timed passes per run; retain: median of ${runs} run(s); PyTorch: median over its training runs' processes; PyTorch allocator: ${args['torch-allocator']})`);
 }

@@ -75,12 +75,25 @@ export function torchDataDir(data, skip, prefix) {
 }
 
 /**
+ * glibc malloc settings for PyTorch's process: never serve a block with its own
+ * mmap and never trim the heap, so large activations reuse memory that is
+ * already mapped (as tfjs-wasm's linear memory, which only grows). With glibc's
+ * defaults every block above the mmap threshold (at most 32 MiB) is mapped
+ * fresh and unmapped on free, so each step re-faults its large activations
+ * page by page; see torch_train.py.
+ */
+export const WARM_GLIBC_MALLOC = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295';
+
+/**
  * Runs torch_train.py with `argv` and returns its last stdout line as JSON.
  * OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for older
  * OpenBLAS builds) slow the current OpenBLAS down and are removed for PyTorch
- * alone; `threads`, when given, pins OpenBLAS and OpenMP.
+ * alone; `threads`, when given, pins OpenBLAS and OpenMP. `allocator`: 'warm'
+ * (default) sets GLIBC_TUNABLES to {@link WARM_GLIBC_MALLOC} unless the caller's
+ * environment sets GLIBC_TUNABLES; 'default' runs with glibc's defaults.
  */
-export function runTorchTrain(argv, threads) {
+export function runTorchTrain(argv, threads, { allocator = 'warm' } = {}) {
+  if (allocator !== 'warm' && allocator !== 'default') throw new Error(`allocator must be 'warm' or 'default', got '${allocator}'`);
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
@@ -88,6 +101,8 @@ export function runTorchTrain(argv, threads) {
     env.OPENBLAS_NUM_THREADS = String(threads);
     env.OMP_NUM_THREADS = String(threads);
   }
+  if (allocator === 'warm') env.GLIBC_TUNABLES ??= WARM_GLIBC_MALLOC;
+  else delete env.GLIBC_TUNABLES;
   const r = spawnSync(PYTHON, [TORCH_TRAIN, ...argv.map(String)], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (r.error || r.status !== 0) throw new Error((r.stderr || String(r.error)).trim().split('\n').pop());
   return JSON.parse(r.stdout.trim().split('\n').pop());

@@ -4,6 +4,7 @@ model on the same data in the same order (batch, Adam lr) and prints one JSON
 line with the measured throughput. Reads the data written by the JS side:
   <dir>/train_x.f32 (N x 784 float32), train_y.i32, test_x.f32, test_y.i32, meta.json
 Usage: /usr/bin/python3 torch_train.py <dir> <mlp|cnn-small> <batch> <lr> <threads> [warmup_steps] [fixed_steps]
+                        [inference_batch] [inference_passes]
 
 Threads: torch.set_num_threads() does not reach OpenBLAS (Debian's torch calls
 the system libblas.so.3; the openblas-pthread build starts one thread per core
@@ -12,10 +13,29 @@ on its own), so this script pins OPENBLAS_NUM_THREADS and OMP_NUM_THREADS to
 thread count OpenBLAS really uses. warmup_steps (default 5) run on a throwaway
 copy of the model before the timed epoch. fixed_steps (default 0: off) also
 times that many steps on one fixed batch (the harness-free microbenchmark).
+
+Inference (after training): model.eval() under torch.inference_mode() (no
+autograd recording), the test set in batches of inference_batch (default 1000),
+already tensors (no data conversion timed), one untimed pass first (allocator
+growth, oneDNN primitive creation; it also gives the test accuracy), then
+inference_passes (default 3) timed passes: the median pass is reported, by wall
+clock and per CPU second.
+
+Allocator: glibc's malloc serves a block above its mmap threshold (128 KiB at
+start, raised as mapped blocks are freed, never above 32 MiB) with a fresh mmap,
+unmaps it on free, and trims the heap top, so with the defaults the steps keep
+re-faulting their large activations page by page (cnn-small's first conv output
+is 86 MB at batch 1000: always mapped). Measured on the 2-core AMD EPYC dev
+machine (per CPU second, 2026-11-29): with the defaults cnn-small trains ~4x and
+infers ~8x slower, the MLP ~2-3x and ~3x. The JS harness therefore runs this
+script with GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=...
+(a heap that grows once and is kept, as tfjs-wasm's linear memory is) unless
+told otherwise; "allocator" in the output says which was used.
 """
 import ctypes
 import json
 import os
+import statistics
 import sys
 import time
 
@@ -81,10 +101,34 @@ def train_steps(model, opt, loss_fn, x, y, batch, steps, fixed):
     return loss
 
 
+def inference_pass(model, xt, yt, batch):
+    """Correct predictions on the test set in batches of `batch` (call under inference_mode, model in eval)."""
+    return sum(int((model(xt[i:i + batch]).argmax(1) == yt[i:i + batch]).sum()) for i in range(0, len(xt), batch))
+
+
+def time_inference(model, xt, yt, batch, passes):
+    """(test accuracy, median wall samples/s, median per-CPU-second samples/s) of `passes` timed passes after an untimed one."""
+    model.eval()
+    with torch.inference_mode():
+        correct = inference_pass(model, xt, yt, batch)
+        wall, cpu = [], []
+        for _ in range(passes):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            inference_pass(model, xt, yt, batch)
+            wall.append(len(xt) / (time.perf_counter() - start))
+            cpu_seconds = time.process_time() - cpu_start
+            cpu.append(len(xt) / cpu_seconds if cpu_seconds > 0 else float("nan"))
+    return correct / len(xt), statistics.median(wall), statistics.median(cpu)
+
+
 def main():
     data_dir, model_name, batch, lr = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     warmup = int(sys.argv[6]) if len(sys.argv) > 6 else 5
     fixed_steps = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    inference_batch = int(sys.argv[8]) if len(sys.argv) > 8 else 1000
+    inference_passes = int(sys.argv[9]) if len(sys.argv) > 9 else 3
+    if inference_batch < 1 or inference_passes < 1:
+        raise SystemExit(f"inference_batch and inference_passes must be >= 1, got {inference_batch}, {inference_passes}")
     torch.set_num_threads(THREADS)
     meta = json.load(open(f"{data_dir}/meta.json"))
     n, n_test = meta["train"], meta["test"]
@@ -115,20 +159,18 @@ def main():
     loss = train_steps(model, opt, loss_fn, x, y, batch, steps, False)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     trained = steps * batch
-    model.eval()
-    with torch.no_grad():
-        start = time.perf_counter()
-        correct = sum(int((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum()) for i in range(0, n_test, 1000))
-        inference_seconds = time.perf_counter() - start
+    accuracy, inference_rate, inference_cpu_rate = time_inference(model, xt[:n_test], yt[:n_test], inference_batch, inference_passes)
     blas, blas_path = blas_library()
     print(json.dumps({
         "system": f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} thread(s))",
         "blas": blas, "openblas": openblas_info(blas_path),
+        "allocator": os.environ.get("GLIBC_TUNABLES") or "glibc malloc defaults",
         "samples": trained, "seconds": seconds, "samplesPerSec": trained / seconds,
         "cpuSamplesPerSec": trained / cpu_seconds if cpu_seconds > 0 else None,
         "fixedBatchSamplesPerSec": fixed_rate,
-        "inferenceSamplesPerSec": n_test / inference_seconds,
-        "testAccuracy": correct / n_test, "finalLoss": float(loss),
+        "inferenceBatch": inference_batch, "inferencePasses": inference_passes,
+        "inferenceSamplesPerSec": inference_rate, "inferenceCpuSamplesPerSec": inference_cpu_rate,
+        "testAccuracy": accuracy, "finalLoss": float(loss),
     }))
 
 

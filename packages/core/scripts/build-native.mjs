@@ -54,7 +54,7 @@ const started = Date.now();
 try {
   execFileSync(
     compiler,
-    ['-O3', '-std=c++17', '-fPIC', '-Wall', '-DNODE_GYP_MODULE_NAME=retain_blas', `-I${headers}`, source, '-o', temp, ...linkFlags],
+    ['-O3', '-std=c++17', '-fPIC', '-fno-math-errno', '-ffp-contract=off', '-Wall', '-DNODE_GYP_MODULE_NAME=retain_blas', `-I${headers}`, source, '-o', temp, ...linkFlags],
     { stdio: ['ignore', 'inherit', 'pipe'] },
   );
   renameSync(temp, output);

@@ -19,6 +19,7 @@ export {
 } from './backend/native-blas/native-blas-kernels.js';
 export { registerWasmTrainingKernels } from './backend/kernels/register-training-kernels.js';
 export { readFloat32 } from './backend/heap-view.js';
+export { adamUpdate, applyAdam, type AdamStep, type AdamUpdated } from './optim/adam-update.js';
 export { Rng, type StreamName } from './random/rng.js';
 export { initialValues, fans, type InitializerName, type InitializerSpec } from './random/initializers.js';
 export { withLeakCheck, withLeakCheckSync, TensorLeakError } from './tensors/leak-check.js';
@@ -31,7 +32,7 @@ export {
 } from './tensors/typed-arrays.js';
 export { Parameter, type ParameterRole, type ParameterSpec, type ParameterMasks, type WeightTransform } from './layers/parameter.js';
 export { ParameterFactory, INIT_SCHEMES, type InitScheme } from './layers/parameter-factory.js';
-export { maskedWeightFn, type EffectiveWeightFn } from './layers/masked-weight.js';
+export { maskedWeightFn, type EffectiveWeightFn, type MaskFacts } from './layers/masked-weight.js';
 export { type Layer, type ForwardContext, type Activation } from './layers/layer.js';
 export { convOutputLength, type Padding } from './layers/conv-shapes.js';
 export { MaskedDense, type DenseOptions } from './layers/dense.js';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/retain-error.js';
 import { tf } from '../tf.js';
 import { DisposedError } from './layer-errors.js';
-import { maskedWeightFn, type EffectiveWeightFn } from './masked-weight.js';
+import { isAllOnes, maskedWeightFn, type EffectiveWeightFn } from './masked-weight.js';
 
 /**
  * What a parameter is for. `runningMean` and `runningVariance` are batch-norm
@@ -141,7 +141,10 @@ export class Parameter {
   /**
    * Sets both masks (an omitted one is cleared) and drops any transform. The
    * parameter takes ownership of the tensors (see the class comment); on a
-   * validation error nothing changes and the caller keeps them.
+   * validation error nothing changes and the caller keeps them. Each mask is
+   * checked once for being all ones (one reduction and a one-value data sync
+   * per mask, here and never per step): such a mask adds no multiply to the
+   * forward or backward pass (see {@link maskedWeightFn}).
    */
   setMasks(masks: ParameterMasks): void {
     this.checkLive();
@@ -153,7 +156,10 @@ export class Parameter {
     if (masks.trainable !== undefined) tf.keep(masks.trainable);
     this.visible = masks.visible;
     this.trainable = masks.trainable;
-    this.masked = maskedWeightFn(masks.visible, masks.trainable);
+    this.masked = maskedWeightFn(masks.visible, masks.trainable, {
+      visibleAllOnes: masks.visible !== undefined && isAllOnes(masks.visible),
+      trainableAllOnes: masks.trainable !== undefined && isAllOnes(masks.trainable),
+    });
   }
 
   /** Replaces masks (disposed) and any previous transform (its dispose hook called) by `transform`. */
@@ -173,8 +179,8 @@ export class Parameter {
   }
 
   /**
-   * The weight the forward pass uses. With neither masks nor transform this is
-   * the variable itself: no op is added.
+   * The weight the forward pass uses. With neither masks nor transform (or
+   * only masks that are all ones) this is the variable itself: no op is added.
    */
   effective(): tf.Tensor {
     this.checkLive();

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng, type JsonValue, type MaskedNetwork, type tf } from '@retain/core';
+import { InvalidArgumentError, Rng, type JsonValue, type MaskedNetwork, type Parameter, type tf } from '@retain/core';
 import type { Experience, ScenarioKind } from '@retain/scenarios';
 import { readTaskNetwork } from '../export/read-task-network.js';
 import type { TaskNetworkWeights } from '../export/task-network-weights.js';
@@ -63,6 +63,8 @@ export abstract class BaseStrategy implements Strategy {
   protected readonly trainedTasks: number[] = [];
   private currentClasses: readonly number[] = [];
   private disposedFlag = false;
+  /** The parameter of each variable seen by decayScope (null: not a parameter's variable). */
+  private readonly parameterOfVariable = new WeakMap<tf.Variable, Parameter | null>();
 
   /**
    * @param network the model to train (owned by the strategy from now on)
@@ -129,12 +131,21 @@ export abstract class BaseStrategy implements Strategy {
     return this.network.trainableVariables(taskId);
   }
 
-  /** Where weight decay applies on `variable` (default: the parameter's trainable mask, else everywhere; 'none' for non-parameters). */
+  /**
+   * Where weight decay applies on `variable` (default: the parameter's
+   * trainable mask, else everywhere; 'none' for non-parameters). Called for
+   * every variable on every step with weight decay, so the parameter of a
+   * variable is looked up in an index, rebuilt only for a variable not seen
+   * before (the network's parameters() builds a map on every call).
+   */
   protected decayScope(variable: tf.Variable): DecayScope {
-    for (const p of this.network.parameters().values()) {
-      if (p.variable === variable) return p.trainableMask ?? 'all';
+    let p = this.parameterOfVariable.get(variable);
+    if (p === undefined) {
+      for (const q of this.network.parameters().values()) this.parameterOfVariable.set(q.variable, q);
+      p = this.parameterOfVariable.get(variable) ?? null;
+      this.parameterOfVariable.set(variable, p);
     }
-    return 'none';
+    return p === null ? 'none' : (p.trainableMask ?? 'all');
   }
 
   /**

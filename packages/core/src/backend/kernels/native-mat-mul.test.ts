@@ -5,47 +5,12 @@ import { loadNativeBlas } from '../native-blas/load-native-blas.js';
 import { installNativeBlasKernels, NativeBlasUnavailableError, resolveNativeBlasMode, setNativeBlasKernels } from '../native-blas/native-blas-kernels.js';
 import { InvalidArgumentError } from '../../errors/retain-error.js';
 import { Rng } from '../../random/rng.js';
+import { expectClose, onAll, values } from './backend-parity.test-support.js';
 
 const load = loadNativeBlas();
 const available = 'addon' in load;
 /** CI builds the addon and sets this, so its tests cannot be skipped there unnoticed. */
 const required = process.env['RETAIN_REQUIRE_NATIVE_BLAS'] === '1';
-
-function values(rng: Rng, shape: number[]): { data: Float32Array; shape: number[] } {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = rng.uniform(-1, 1);
-  return { data, shape };
-}
-
-/** `fn`'s result on the cpu backend, on wasm with retain's kernels, and on wasm with the native BLAS. */
-async function onAll(fn: () => tf.Tensor): Promise<{ cpu: Float32Array; wasm: Float32Array; native: Float32Array }> {
-  const run = (): Float32Array => {
-    const before = tf.memory().numTensors;
-    const y = fn();
-    const out = Float32Array.from(y.dataSync());
-    y.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    return out;
-  };
-  await tf.setBackend('cpu');
-  const cpu = run();
-  await tf.setBackend('wasm');
-  setNativeBlasKernels(false);
-  const wasm = run();
-  expect(setNativeBlasKernels(true)).toBe(true);
-  const native = run();
-  return { cpu, wasm, native };
-}
-
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1e-6;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs((actual[i] ?? 0) - (expected[i] ?? 0)));
-  expect(worst / scale).toBeLessThan(1e-5);
-}
 
 describe('native BLAS addon', () => {
   it('is built and finds a BLAS where CI asks for it (RETAIN_REQUIRE_NATIVE_BLAS=1)', () => {
@@ -88,7 +53,7 @@ describe.runIf(available)('native BLAS matrix products', () => {
   beforeAll(async () => {
     const info = await initBackend('wasm', { nativeBlas: 'on' });
     expect(info.nativeBlas.active).toBe(true);
-    expect(info.nativeBlas.kernels).toEqual(['BatchMatMul', '_FusedMatMul']);
+    expect(info.nativeBlas.kernels).toEqual(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'RetainAdamUpdate']);
     expect(info.nativeBlas.library).toMatch(/blas|mkl|blis|Accelerate/i);
     if (info.nativeBlas.threads !== undefined) expect(info.nativeBlas.threads).toBe(1);
   });

@@ -27,6 +27,31 @@ export interface NativeBlasAddon {
     activation: number,
     alpha: number,
   ): void;
+  /**
+   * NHWC convolution as im2col + GEMM inside `heap`: kind 0 forward (x, filter -> y,
+   * optional bias/activation), 1 backprop filter (x, dy -> dW), 2 backprop input
+   * (dy, filter -> dx). `dims`: B, H, W, Cin, KH, KW, Cout, strideH, strideW,
+   * dilationH, dilationW, padTop, padLeft, OH, OW.
+   */
+  conv(
+    heap: ArrayBuffer,
+    kind: number,
+    offFirst: number,
+    offSecond: number,
+    offOut: number,
+    dims: Int32Array,
+    offBias: number,
+    biasSize: number,
+    activation: number,
+    alpha: number,
+  ): void;
+  /**
+   * One fused Adam step over `n` float32 values in `heap`. offsets (bytes): value,
+   * first moment, second moment, gradient, mask (-1: none), new value, new
+   * first moment, new second moment; hyper: lr, beta1, beta2, epsilon,
+   * 1 - beta1^t, 1 - beta2^t.
+   */
+  adam(heap: ArrayBuffer, offsets: Float64Array, n: number, hyper: Float64Array): void;
   /** Sets the BLAS's thread count (OpenBLAS, MKL, BLIS; ignored by others). */
   setThreads(threads: number): void;
   /** The BLAS in use: its library name, build string (OpenBLAS) and threads (-1: unknown). */
@@ -35,6 +60,9 @@ export interface NativeBlasAddon {
 
 /** Activation codes of the addon's epilogue, by tfjs' fused activation name. */
 export const NATIVE_ACTIVATIONS: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, leakyrelu: 4 };
+
+/** The addon's convolution kinds. */
+export const NATIVE_CONV_KINDS = { forward: 0, backpropFilter: 1, backpropInput: 2 } as const;
 
 /** The addon, or why it is not available here. */
 export type NativeBlasLoad = { readonly addon: NativeBlasAddon; readonly path: string } | { readonly reason: string };

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { InvalidArgumentError, RetainError } from '../../errors/retain-error.js';
+import { ADAM_UPDATE_KERNEL, nativeAdamKernel } from '../kernels/native-adam.js';
+import { nativeConv2D, NATIVE_CONV_KERNELS } from '../kernels/native-conv2d.js';
 import { nativeMatMul } from '../kernels/native-mat-mul.js';
 import { loadNativeBlas } from './load-native-blas.js';
 
@@ -11,8 +13,9 @@ export type NativeBlasMode = (typeof NATIVE_BLAS_MODES)[number];
 /** Largest BLAS thread count initBackend accepts. */
 export const MAX_NATIVE_BLAS_THREADS = 64;
 
-/** The kernels the addon takes over (each falls back to retain's wasm kernel case by case). */
-const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+/** The kernels the addon takes over (each falls back to retain's or stock wasm's kernel case by case). */
+const NATIVE_MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'];
+const NATIVE_KERNELS = [...NATIVE_MATMUL_KERNELS, ...NATIVE_CONV_KERNELS];
 
 /** What the native BLAS path is doing in this process. */
 export interface NativeBlasStatus {
@@ -41,9 +44,16 @@ export class NativeBlasUnavailableError extends RetainError {
 const wasmKernels = new Map<string, KernelConfig>();
 const nativeKernels = new Map<string, KernelConfig>();
 
+/** The fused Adam kernel (native only: without it optim/adam-update.ts uses tf ops). */
+let nativeAdam: KernelConfig | undefined;
+
 function register(config: KernelConfig): void {
   if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
   tf.registerKernel(config);
+}
+
+function unregisterAdam(): void {
+  if (tf.getKernel(ADAM_UPDATE_KERNEL, 'wasm') !== undefined) tf.unregisterKernel(ADAM_UPDATE_KERNEL, 'wasm');
 }
 
 /** The mode asked for: the option, else RETAIN_NATIVE_BLAS, else 'auto'. */
@@ -63,8 +73,9 @@ export function resolveNativeBlasMode(option: NativeBlasMode | undefined): Nativ
 }
 
 /**
- * Puts the native BLAS addon under wasm's BatchMatMul and _FusedMatMul (after
- * retain's wasm training kernels are registered: they stay as the fallback).
+ * Puts the native BLAS addon under wasm's BatchMatMul, _FusedMatMul and
+ * convolutions (after retain's wasm training kernels are registered: they stay
+ * as the fallback), and registers the fused Adam kernel (RetainAdamUpdate).
  * `mode` 'off' leaves the wasm kernels; 'auto' uses the addon when it loads;
  * 'on' throws {@link NativeBlasUnavailableError} when it cannot. A threaded
  * wasm heap (SharedArrayBuffer) cannot be handed to Node-API, so `wasmThreads`
@@ -78,6 +89,7 @@ export function installNativeBlasKernels(mode: NativeBlasMode, threads: number, 
   const off = (reason: string): NativeBlasStatus => {
     if (mode === 'on') throw new NativeBlasUnavailableError(reason);
     for (const config of wasmKernels.values()) register(config);
+    unregisterAdam();
     return { active: false, reason, kernels: [] };
   };
   if (mode === 'off') return off("nativeBlas 'off'");
@@ -85,8 +97,12 @@ export function installNativeBlasKernels(mode: NativeBlasMode, threads: number, 
   const load = loadNativeBlas();
   if (!('addon' in load)) return off(load.reason);
   load.addon.setThreads(threads);
-  for (const [name, fallback] of wasmKernels) nativeKernels.set(name, nativeMatMul(load.addon, fallback));
+  for (const [name, fallback] of wasmKernels) {
+    nativeKernels.set(name, NATIVE_MATMUL_KERNELS.includes(name) ? nativeMatMul(load.addon, fallback) : nativeConv2D(load.addon, fallback));
+  }
   for (const config of nativeKernels.values()) register(config);
+  nativeAdam = nativeAdamKernel(load.addon);
+  register(nativeAdam);
   const info = load.addon.info();
   return {
     active: true,
@@ -94,18 +110,20 @@ export function installNativeBlasKernels(mode: NativeBlasMode, threads: number, 
     library: info.library,
     ...(info.config === '' ? {} : { config: info.config }),
     ...(info.threads < 0 ? {} : { threads: info.threads }),
-    kernels: [...nativeKernels.keys()],
+    kernels: [...nativeKernels.keys(), ADAM_UPDATE_KERNEL],
   };
 }
 
 /**
- * Switches wasm's matrix products between the native BLAS addon (true) and
- * retain's wasm kernels (false) after initBackend, e.g. for interleaved A/B
+ * Switches wasm's matrix products, convolutions and Adam update between the
+ * native addon (true) and retain's wasm kernels / tf ops (false) after initBackend, e.g. for interleaved A/B
  * benchmarks. Returns whether the native path is active afterwards (false when
  * it was never installed).
  */
 export function setNativeBlasKernels(enabled: boolean): boolean {
-  if (nativeKernels.size === 0) return false;
+  if (nativeKernels.size === 0 || nativeAdam === undefined) return false;
   for (const config of (enabled ? nativeKernels : wasmKernels).values()) register(config);
+  if (enabled) register(nativeAdam);
+  else unregisterAdam();
   return enabled;
 }
