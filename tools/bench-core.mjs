@@ -16,7 +16,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, usageError } from './bench/cli-args.mjs';
-import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
+import { loadBenchData, runTorchTrain, torchDataDir, removeBlasOverrides } from './bench/torch-harness.mjs';
 
 const args = parseToolArgs(import.meta.url, {
   models: { type: 'string', default: 'mlp,cnn-small' },
@@ -105,6 +105,8 @@ function trainRetain(model, data) {
 
 
 
+// The same OpenBLAS as PyTorch gets (runTorchTrain removes these for it): before core's addon loads OpenBLAS.
+const removedBlasEnv = removeBlasOverrides();
 const backend = await initBackend('wasm');
 const data = await loadBenchData({ loadDataset, Rng, seed, count: samples });
 console.log(`data: ${data.source}; ${data.n} training samples, batch ${batch}, Adam lr ${lr}, same shuffled order for both systems`);
@@ -126,8 +128,7 @@ for (const model of models) {
       if (r === 0 && rows.length === 0) {
         const reference = !/openblas|mkl|blis/i.test(t.blas);
         console.log(`  PyTorch allocator: ${t.allocator}; BLAS: ${t.blas}${reference ? ' -- the reference BLAS is slow: install libopenblas0-pthread (Debian) for a fair comparison' : ''}`);
-        const env = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
-        if (env.length > 0) console.log(`  environment: ${env.join(' ')} unset for PyTorch (they slow the current OpenBLAS)`);
+        if (removedBlasEnv.length > 0) console.log(`  environment: ${removedBlasEnv.join(' ')} unset for both systems (they slow the current OpenBLAS)`);
       }
     }
   }

@@ -24,7 +24,7 @@
 //   packnet        NestedMaskStrategy in its training phase: visible = earlier | free, trainable = free
 //   esacl          the same masks as PackNet (EsaCL is a NestedMaskStrategy), SAM off
 //   esacl-sam      esacl plus the SAM plugin (two gradient evaluations per step, rho 0.05)
-//   wsn            WSN's transform: w_free * topCScoreMask(scores, c = 0.5), scores trained
+//   wsn            WSN's transform: w * topCScoreMask(scores, c = 0.5), gradient to the free weights, scores trained
 //   ada-qpacknet   Ada-QPacknet's training phase: trainable = candidate weights
 //
 // Usage (after `npm run build`):
@@ -43,7 +43,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, usageError } from './bench/cli-args.mjs';
-import { loadBenchData, runTorchTrain, torchDataDir } from './bench/torch-harness.mjs';
+import { loadBenchData, runTorchTrain, torchDataDir, removeBlasOverrides } from './bench/torch-harness.mjs';
 
 const VARIANTS = ['dense', 'packnet', 'wsn', 'ada-qpacknet', 'esacl', 'esacl-sam'];
 const args = parseToolArgs(import.meta.url, {
@@ -99,7 +99,7 @@ for (const pkg of ['core', 'scenarios', 'pruning', 'strategies']) {
     process.exit(2);
   }
 }
-const { tf, initBackend, createModel, maskedWeightFn, Rng, setNativeBlasKernels } = await import(dist('core'));
+const { tf, initBackend, createModel, Rng, setNativeBlasKernels } = await import(dist('core'));
 const { loadDataset } = await import(dist('scenarios'));
 const { wsnMaskedWeight } = await import(dist('pruning'));
 const { gradientStep, ManagedOptimizer, samTrainingPlugin } = await import(dist('strategies'));
@@ -137,12 +137,11 @@ function install(net, variant, rng) {
       // AdaQPacknetStrategy.installMasks, phase 'training': trainable = candidates.
       p.setMasks({ trainable: maskTensor(p.shape, free) });
     } else if (variant === 'wsn') {
-      // WsnStrategy.installMasks for the active task.
+      // WsnStrategy.installMasks for the active task: one op, trainable = the free weights.
       const freeMask = tf.keep(maskTensor(p.shape, free));
-      const onlyFree = maskedWeightFn(undefined, freeMask);
       const scores = tf.tidy(() => tf.variable(tf.randomNormal([...p.shape], 0, 0.01, 'float32', rng.nextUint32()), true, `${p.name}/wsn-scores`));
       p.setTransform({
-        apply: (w) => wsnMaskedWeight(onlyFree(w), scores, 0.5),
+        apply: (w) => wsnMaskedWeight(w, scores, 0.5, { trainable: freeMask }),
         variables: [scores],
         dispose: () => {
           freeMask.dispose();
@@ -267,6 +266,9 @@ function trainTorch(model, batch, dir) {
 }
 
 
+// The same OpenBLAS for both systems: the machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE that
+// runTorchTrain removes for PyTorch are removed here too, before core's addon loads OpenBLAS.
+const removedBlasEnv = removeBlasOverrides();
 const backend = await initBackend('wasm', { wasmThreads });
 const data = await loadBenchData({ loadDataset, Rng, seed, count: samples });
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown CPU';
@@ -274,6 +276,7 @@ console.log(`machine: ${cpuModel}, ${(await import('node:os')).cpus().length} lo
 console.log(`data: ${data.source}; ${data.n} training samples per run (+${warmup} warm-up steps), Adam lr ${lr}, same order for both systems`);
 console.log(`retain: tfjs ${tf.version.tfjs} ${backend.name} (SIMD ${backend.simd}, ${backend.threads} thread(s)), kernels: ${backend.trainingKernels.join(', ')}`);
 const blas = backend.nativeBlas;
+if (removedBlasEnv.length > 0) console.log(`removed for both systems: ${removedBlasEnv.join(' ')}`);
 console.log(`native BLAS: ${blas.active ? `${blas.library} (${blas.config ?? 'no build string'}; ${blas.threads ?? '?'} thread(s)) for ${blas.kernels.join(', ')}` : `inactive (${blas.reason})`}`);
 const kernelSets = (args.kernels || (blas.active ? 'native,wasm' : 'wasm')).split(',');
 for (const k of kernelSets) {

@@ -107,3 +107,18 @@ export function runTorchTrain(argv, threads, { allocator = 'warm' } = {}) {
   if (r.error || r.status !== 0) throw new Error((r.stderr || String(r.error)).trim().split('\n').pop());
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
+
+/**
+ * Removes OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from this process's environment
+ * (before core's native addon loads OpenBLAS), so retain's OpenBLAS picks its
+ * kernel as PyTorch's does under runTorchTrain. Returns what it removed, as
+ * `NAME=value` strings, for the benchmark's header.
+ */
+export function removeBlasOverrides() {
+  const removed = [];
+  if (process.env.OPENBLAS_CORETYPE !== undefined) removed.push(`OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE}`);
+  if (process.env.OPENBLAS_L2_SIZE !== undefined) removed.push(`OPENBLAS_L2_SIZE=${process.env.OPENBLAS_L2_SIZE}`);
+  delete process.env.OPENBLAS_CORETYPE;
+  delete process.env.OPENBLAS_L2_SIZE;
+  return removed;
+}

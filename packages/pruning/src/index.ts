@@ -38,7 +38,7 @@ export {
 export { sparsityTerm, searchFitness, type SparsityTermKind, type FitnessWeights } from './adaptive/search-fitness.js';
 
 // WSN: top-c% score selection with a straight-through gradient.
-export { topCScoreMask, wsnMaskedWeight, type TopCOptions } from './wsn/top-c-mask.js';
+export { topCScoreMask, wsnMaskedWeight, type TopCOptions, type WsnMaskedWeightOptions } from './wsn/top-c-mask.js';
 
 // EsaCL (our reading): sharpness-informed saliency and one-shot pruning.
 export {

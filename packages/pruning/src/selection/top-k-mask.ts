@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@retain/core';
 import { checkedIndexList, checkMaskLength, isEligibleMask, type EligibleSet } from './eligible-set.js';
 import { floatBits, INFINITY_BITS, MAGNITUDE_KEY_MASK, maskedOrderKeys, signedOrderKeys, type RankBy } from './order-keys.js';
+import { selectTopMagnitudeInto } from './magnitude-select.js';
 import { segmentSize, selectLargestKeys, type KeySegment } from './radix-select.js';
 
 /** Options of {@link selectTopK}. */
@@ -117,9 +118,26 @@ type CountSpec =
   | { readonly fraction: number; readonly field: string }
   | { readonly sparsity: number; readonly field: string };
 
+/** Reused by {@link selectSingle}'s magnitude path (selection is synchronous). */
+let floatScratch = new Float32Array(0);
+
 function selectSingle(values: Float32Array, count: CountSpec, options: SelectTopKOptions): Uint8Array {
   checkCount(count);
   const field = options.field ?? 'values';
+  if (options.eligible === undefined && (options.rankBy ?? 'magnitude') === 'magnitude') {
+    // Every value takes part, ranked by |v|: the magnitude fast path on the raw float bits.
+    if (!(values instanceof Float32Array)) throw new InvalidArgumentError(field, values, 'a Float32Array');
+    const k = resolveCount(count, values.length);
+    checkK(k, values.length);
+    // Selected into a reused float32 array, then narrowed: WSN's per-step selection writes float32
+    // masks, and one array type keeps that loop monomorphic (V8 optimises it for one element kind).
+    if (floatScratch.length < values.length) floatScratch = new Float32Array(values.length);
+    const floats = floatScratch.subarray(0, values.length);
+    selectTopMagnitudeInto(values, k, floats, { field });
+    const mask = new Uint8Array(values.length);
+    mask.set(floats);
+    return mask;
+  }
   const segment = prepareSegment(values, options.eligible, options.rankBy ?? 'magnitude', field, 'eligible');
   const mask = new Uint8Array(values.length);
   fillMasks([segment], [mask], resolveCount(count, segmentSize(segment)));
@@ -179,9 +197,13 @@ function prepareSegment(values: Float32Array, eligible: EligibleSet, rankBy: Ran
 }
 
 function fillMasks(segments: readonly KeySegment[], masks: readonly Uint8Array[], k: number): void {
-  const total = segments.reduce((sum, s) => sum + segmentSize(s), 0);
+  checkK(k, segments.reduce((sum, s) => sum + segmentSize(s), 0));
+  selectLargestKeys(segments, masks, k);
+}
+
+/** Throws InvalidArgumentError unless k is an integer in [0, total]. */
+function checkK(k: number, total: number): void {
   if (!Number.isInteger(k) || k < 0 || k > total) {
     throw new InvalidArgumentError('k', k, `an integer in [0, ${total}] (the eligible count)`);
   }
-  selectLargestKeys(segments, masks, k);
 }

@@ -53,6 +53,52 @@ describe('topCScoreMask forward', () => {
     );
   });
 
+  it('masks kept from earlier calls stay intact (the upload buffer is reused)', () => {
+    withLeakCheckSync(() => {
+      const a = tf.tensor1d([3, -1, 2, 0.5]);
+      const b = tf.tensor1d([0.1, 4, -0.2, 5]);
+      const ma = topCScoreMask(a, 0.5);
+      const mb = topCScoreMask(b, 0.5);
+      expect(values(ma)).toEqual([1, 0, 1, 0]);
+      expect(values(mb)).toEqual([0, 1, 0, 1]);
+      tf.dispose([a, b, ma, mb]);
+    });
+  });
+
+  it('stays exact step after step while the scores drift, jump and tie (the threshold guess never changes the mask)', () => {
+    withLeakCheckSync(() => {
+      const n = 3000;
+      const s = variable(() => tf.randomNormal([n], 0, 0.01, 'float32', 7), 'wsn-drift-scores');
+      const other = variable(() => tf.randomNormal([n], 0, 1, 'float32', 8), 'wsn-drift-other');
+      const reference = (t: tf.Tensor, c: number): number[] => {
+        const v = Array.from(t.dataSync());
+        const order = [...v.keys()].sort((i, j) => (Math.abs(v[i]!) === Math.abs(v[j]!) ? i - j : Math.abs(v[j]!) - Math.abs(v[i]!)));
+        const mask = new Array<number>(n).fill(0);
+        for (const i of order.slice(0, Math.round(c * n))) mask[i] = 1;
+        return mask;
+      };
+      const updates: ((t: tf.Tensor) => tf.Tensor)[] = [
+        (t) => tf.mul(t, 1.001),
+        (t) => tf.add(t, tf.randomNormal([n], 0, 0.0005, 'float32', 9)),
+        (t) => tf.mul(t, 1.01),
+        (t) => tf.mul(t, 40), // a jump far outside any guess
+        (t) => tf.round(tf.mul(t, 3)), // heavy ties, zeros and signs
+        (t) => tf.mul(t, -0.5),
+        (t) => tf.add(t, 1e-3),
+      ];
+      for (const update of updates) {
+        tf.tidy(() => s.assign(update(s)));
+        for (const c of [0.5, 0.3]) {
+          expect(tf.tidy(() => values(topCScoreMask(s, c)))).toEqual(reference(s, c));
+          // Another scores tensor in between keeps its own threshold track.
+          expect(tf.tidy(() => values(topCScoreMask(other, c)))).toEqual(reference(other, c));
+        }
+      }
+      s.dispose();
+      other.dispose();
+    });
+  });
+
   it('rejects c outside [0, 1] and non-float scores', () => {
     withLeakCheckSync(() => {
       const scores = tf.tensor1d([1, 2]);
@@ -62,6 +108,9 @@ describe('topCScoreMask forward', () => {
       expect(() => topCScoreMask(ints, 0.5)).toThrow(/scores\.dtype/);
       const three = tf.ones([3]);
       expect(() => wsnMaskedWeight(scores, three, 0.5)).toThrow(/scores\.shape/);
+      expect(() => wsnMaskedWeight(scores, scores, 0.5, { trainable: three })).toThrow(/^trainable: expected a float32 0\/1 tensor of shape \[2\]/);
+      expect(() => wsnMaskedWeight(scores, scores, 0.5, { trainable: ints })).toThrow(/trainable/);
+      expect(() => wsnMaskedWeight(scores, scores, 2)).toThrow(/^c:/);
       tf.dispose([scores, ints, three]);
     });
   });
@@ -111,6 +160,27 @@ describe('topCScoreMask backward (straight-through)', () => {
       const gs = values(grads['wsn-test-scores']!);
       uv.forEach((x, i) => expect(gs[i]).toBeCloseTo(x * wv[i]!, 6));
       tf.dispose([value, ...Object.values(grads), u]);
+      w.dispose();
+      scores.dispose();
+    });
+  });
+
+  it('wsnMaskedWeight with trainable: dy * mask * trainable to the weights, dy * w to the scores, no leak', async () => {
+    await withLeakCheck(() => {
+      const w = variable(() => tf.tensor1d([0.5, -1, 2, 1.5, 0.25, -0.75]), 'wsn-trainable-w');
+      const scores = variable(() => tf.tensor1d([0.9, -0.1, 0.4, -0.8, 0.3, 0.2]), 'wsn-trainable-s');
+      const trainable = tf.tensor1d([1, 1, 0, 1, 0, 1]);
+      const u = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(wsnMaskedWeight(w, scores, 0.5, { trainable }), u)) as tf.Scalar, [w, scores]);
+      // Mask [1 0 1 1 0 0]; trainable [1 1 0 1 0 1]: weights' gradient u * mask * trainable.
+      expect(value.dataSync()[0]).toBeCloseTo(0.5 * 1 + 2 * 3 + 1.5 * 4, 5);
+      expect(values(grads['wsn-trainable-w']!)).toEqual([1, 0, 0, 4, 0, 0]);
+      const gs = values(grads['wsn-trainable-s']!);
+      [0.5, -2, 6, 6, 1.25, -4.5].forEach((g, i) => expect(gs[i]).toBeCloseTo(g, 6));
+      // Without a tape (inference) nothing is saved or left behind either.
+      const plain = wsnMaskedWeight(w, scores, 0.5, { trainable });
+      expect(values(plain).map((v) => v + 0)).toEqual([0.5, 0, 2, 1.5, 0, 0]); // + 0: w * 0 is -0 for w < 0
+      tf.dispose([value, ...Object.values(grads), u, trainable, plain]);
       w.dispose();
       scores.dispose();
     });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Rng, initialValues, maskedWeightFn, tf, type MaskedNetwork, type Parameter } from '@retain/core';
+import { InvalidArgumentError, Rng, initialValues, tf, type MaskedNetwork, type Parameter } from '@retain/core';
 import { BitMask, decodeMask, encodeMask, type SubnetworkStore } from '@retain/masks';
 import { selectTopFraction, wsnMaskedWeight } from '@retain/pruning';
 import type { BaseStrategyOptions } from '../framework/base-strategy.js';
@@ -162,12 +162,12 @@ export class WsnStrategy extends MaskStrategy<WsnPhase, WsnAction> {
         continue;
       }
       const free = tf.keep(this.maskTensor(p, this.ownership.trainable(id, p.name, 32)));
-      const onlyFree = maskedWeightFn(undefined, free);
       const scores = this.scores.get(p.name) as tf.Variable;
       const c = this.capacity;
       this.freeMasks.set(p.variable, free);
       p.setTransform({
-        apply: (w) => wsnMaskedWeight(onlyFree === undefined ? w : onlyFree(w), scores, c),
+        // One op: forward w * top-c(scores), gradients dy * mask * free to w and dy * w to the scores.
+        apply: (w) => wsnMaskedWeight(w, scores, c, { trainable: free }),
         variables: [scores],
         dispose: () => free.dispose(),
       });
