@@ -210,3 +210,23 @@ describe('wasm Sum over every axis but the last', () => {
     expectClose(wasm, cpu);
   });
 });
+
+describe('shared Identity on wasm', () => {
+  it('a clone shares its source memory, outlives the source, and frees it with the last reference', async () => {
+    await initBackend('wasm', { nativeBlas: 'off' });
+    const before = tf.memory().numTensors;
+    const backend = tf.backend() as unknown as { refCount(dataId: object): number };
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(backend.refCount(x.dataId)).toBe(2);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    expect(backend.refCount(y.dataId)).toBe(1);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // Gradients through the tape's saved identities are unchanged.
+    const g = tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), a)))(tf.tensor1d([-1, 2, 3])).arraySync());
+    expect(g).toEqual([0, 4, 6]);
+  });
+});
