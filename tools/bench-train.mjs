@@ -331,12 +331,13 @@ try {
       const tCpu = theirs.length ? median(theirs.map((x) => x.cpuSamplesPerSec)) : undefined;
       for (const { kernels, variant, key } of configs) {
         const denseRuns = ours.get(`${kernels} dense`);
-        const dense = denseRuns ? median(denseRuns.map((o) => o.samplesPerSec)) : undefined;
-        const denseCpu = denseRuns ? median(denseRuns.map((o) => o.cpuSamplesPerSec)) : undefined;
         const os = ours.get(key);
         const wall = median(os.map((o) => o.samplesPerSec));
         const cpu = median(os.map((o) => o.cpuSamplesPerSec));
-        rows.push({ model, batch, kernels, variant, wall, cpu, torch: t, torchCpu: tCpu, overWall: dense ? dense / wall - 1 : undefined, overCpu: denseCpu ? denseCpu / cpu - 1 : undefined, loads: os.map((o) => o.load).join('/') });
+        // Overhead vs dense: the median of each round's ratio (both ran in the same round, so a load
+        // change between rounds cancels), less sensitive than a ratio of medians.
+        const paired = (rate) => (denseRuns ? median(os.map((o, r) => rate(denseRuns[r]) / rate(o) - 1)) : undefined);
+        rows.push({ model, batch, kernels, variant, wall, cpu, torch: t, torchCpu: tCpu, overWall: paired((o) => o.samplesPerSec), overCpu: paired((o) => o.cpuSamplesPerSec), loads: os.map((o) => o.load).join('/') });
       }
     }
     if (!args['no-inference']) {
@@ -369,7 +370,7 @@ for (const r of rows) {
     `| ${r.model} | ${r.batch} | ${r.kernels} | ${r.variant} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.torch)} | ${fmt(r.torchCpu)} | ${r.torch ? (r.wall / r.torch).toFixed(2) : 'n/a'} | ${r.torchCpu ? (r.cpu / r.torchCpu).toFixed(2) : 'n/a'} | ${r.variant === 'dense' ? '-' : pct(r.overWall)} | ${r.variant === 'dense' ? '-' : pct(r.overCpu)} | ${r.loads} |`,
   );
 }
-console.log(`(medians of ${runs} run(s) of ${data.n} samples each; PyTorch trains the dense model)`);
+console.log(`(medians of ${runs} run(s) of ${data.n} samples each; step time vs dense: median over rounds of the paired ratio; PyTorch trains the dense model)`);
 if (inference.length > 0) {
   console.log(`\n| model | retain: stored Ada-QPacknet task, inference samples/s | per CPU s | PyTorch dense, inference_mode | per CPU s | retain / PyTorch (wall) | (CPU) | load 1-min | leaked |`);
   console.log(`|---|---|---|---|---|---|---|---|---|`);
