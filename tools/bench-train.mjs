@@ -132,10 +132,10 @@ function install(net, variant, rng) {
     const free = (i) => owner[i] === 0;
     if (variant === 'packnet' || variant === 'esacl' || variant === 'esacl-sam') {
       // NestedMaskStrategy.installMasks, phase 'training': visible = earlier | free (everything here), trainable = free.
-      p.setMasks({ visible: maskTensor(p.shape, () => true), trainable: maskTensor(p.shape, free) });
+      p.setMasks({ visible: maskTensor(p.shape, () => true), trainable: maskTensor(p.shape, free), trainableIn: 'optimizer' });
     } else if (variant === 'ada-qpacknet') {
       // AdaQPacknetStrategy.installMasks, phase 'training': trainable = candidates.
-      p.setMasks({ trainable: maskTensor(p.shape, free) });
+      p.setMasks({ trainable: maskTensor(p.shape, free), trainableIn: 'optimizer' });
     } else if (variant === 'wsn') {
       // WsnStrategy.installMasks for the active task: one op, trainable = the free weights.
       const freeMask = tf.keep(maskTensor(p.shape, free));
@@ -172,6 +172,8 @@ function trainRetain(model, variant, batch, data, stepLimit = Infinity) {
   const spec = {
     info: trainingInfo(net, optimizer), plugins, forward, variables: net.trainableVariables(0), optimizer,
     weightDecay: 0, weightDecayMode: 'l2', decayScope: () => 'all',
+    // As BaseStrategy: the trainable masks set with trainableIn 'optimizer' go to the optimiser.
+    gradientMask: (v) => [...net.parameters().values()].find((p) => p.variable === v)?.optimizerMask,
   };
   const shape = inputShape(model);
   const per = shape.reduce((a, b) => a * b, 1);

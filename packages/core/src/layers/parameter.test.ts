@@ -45,6 +45,35 @@ describe('masked parameters', () => {
     });
   });
 
+  it("trainableIn 'optimizer': no op in the forward or backward pass, the mask is handed to the optimiser instead", () => {
+    withLeakCheckSync(() => {
+      const rng = Rng.fromSeed(12);
+      const dense = new MaskedDense('d', [5], { units: 4 }, new ParameterFactory(2));
+      const trainable = tf.tensor(binary(rng, 20, 0.5), [5, 4]);
+      dense.kernel.setMasks({ visible: tf.ones([5, 4]), trainable, trainableIn: 'optimizer' });
+      expect(dense.kernel.effective()).toBe(dense.kernel.variable);
+      expect(dense.kernel.optimizerMask).toBe(trainable);
+      expect(dense.kernel.trainableMask).toBe(trainable);
+      // The gradient is the unmasked one (the optimiser masks it).
+      const x = tf.tensor(randomValues(rng, 10), [2, 5]);
+      const name = dense.kernel.variable.name;
+      const masked = tf.variableGrads(() => sumSquares(dense.apply(x)), [dense.kernel.variable]);
+      dense.kernel.clearMasks();
+      const plain = tf.variableGrads(() => sumSquares(dense.apply(x)), [dense.kernel.variable]);
+      expect(Array.from(data(masked.grads[name]!))).toEqual(Array.from(data(plain.grads[name]!)));
+      expect(dense.kernel.optimizerMask).toBeUndefined();
+      // Default 'gradient': the backward pass masks it and the optimiser has nothing to do.
+      const second = tf.tensor(binary(rng, 20, 0.5), [5, 4]);
+      dense.kernel.setMasks({ trainable: second });
+      expect(dense.kernel.optimizerMask).toBeUndefined();
+      const ones = tf.ones([5, 4]);
+      expect(() => dense.kernel.setMasks({ trainable: ones, trainableIn: 'later' as 'optimizer' })).toThrow(InvalidArgumentError);
+      expect(dense.kernel.trainableMask).toBe(second); // nothing changed
+      tf.dispose([x, ones, masked.value, plain.value, ...Object.values(masked.grads), ...Object.values(plain.grads)]);
+      dense.dispose();
+    });
+  });
+
   it('dense forward with a visible mask equals the dense layer with those weights zeroed', () => {
     withLeakCheckSync(() => {
       const rng = Rng.fromSeed(3);

@@ -30,6 +30,18 @@ export interface ParameterSpec {
 export interface ParameterMasks {
   readonly visible?: tf.Tensor;
   readonly trainable?: tf.Tensor;
+  /**
+   * Where `trainable` is applied. 'gradient' (default): the backward pass
+   * multiplies the weight's gradient by it, so every gradient computed through
+   * the parameter is masked. 'optimizer': the backward pass leaves it out (with
+   * an all-ones or no visible mask the effective weight is the variable itself:
+   * no op) and the optimiser applies {@link Parameter.optimizerMask} in its
+   * update instead (@retain/strategies' training step does, in the fused Adam
+   * pass on wasm with core's native addon): the same updates, one multiply over
+   * the kernel fewer per step. Only for parameters whose gradients are consumed
+   * by that training step alone.
+   */
+  readonly trainableIn?: 'gradient' | 'optimizer';
 }
 
 /**
@@ -79,6 +91,7 @@ export class Parameter {
   readonly variable: tf.Variable;
   private visible: tf.Tensor | undefined;
   private trainable: tf.Tensor | undefined;
+  private trainableInOptimizer = false;
   private masked: EffectiveWeightFn | undefined;
   private transformValue: WeightTransform | undefined;
   private disposedFlag = false;
@@ -128,6 +141,15 @@ export class Parameter {
     return this.trainable;
   }
 
+  /**
+   * The trainable mask the optimiser must apply to this parameter's gradient
+   * (set with `trainableIn: 'optimizer'`), else undefined (owned by this
+   * parameter: do not dispose it).
+   */
+  get optimizerMask(): tf.Tensor | undefined {
+    return this.trainableInOptimizer ? this.trainable : undefined;
+  }
+
   /** The weight transform now set, if any. */
   get transform(): WeightTransform | undefined {
     return this.transformValue;
@@ -150,15 +172,19 @@ export class Parameter {
     this.checkLive();
     checkMask(this.name, 'visible', masks.visible, this.shape);
     checkMask(this.name, 'trainable', masks.trainable, this.shape);
+    const where = masks.trainableIn ?? 'gradient';
+    if (where !== 'gradient' && where !== 'optimizer') throw new InvalidArgumentError(`${this.name}.trainableIn`, where, "'gradient' or 'optimizer'");
     const keep = new Set([masks.visible, masks.trainable]);
     this.release(keep);
     if (masks.visible !== undefined) tf.keep(masks.visible);
     if (masks.trainable !== undefined) tf.keep(masks.trainable);
     this.visible = masks.visible;
     this.trainable = masks.trainable;
-    this.masked = maskedWeightFn(masks.visible, masks.trainable, {
+    this.trainableInOptimizer = where === 'optimizer' && masks.trainable !== undefined;
+    const inGradient = this.trainableInOptimizer ? undefined : masks.trainable;
+    this.masked = maskedWeightFn(masks.visible, inGradient, {
       visibleAllOnes: masks.visible !== undefined && isAllOnes(masks.visible),
-      trainableAllOnes: masks.trainable !== undefined && isAllOnes(masks.trainable),
+      trainableAllOnes: inGradient !== undefined && isAllOnes(inGradient),
     });
   }
 
@@ -220,6 +246,7 @@ export class Parameter {
     }
     this.visible = undefined;
     this.trainable = undefined;
+    this.trainableInOptimizer = false;
     this.masked = undefined;
     const transform = this.transformValue;
     this.transformValue = undefined;

@@ -139,13 +139,27 @@ export abstract class BaseStrategy implements Strategy {
    * before (the network's parameters() builds a map on every call).
    */
   protected decayScope(variable: tf.Variable): DecayScope {
+    const p = this.parameterOf(variable);
+    return p === null ? 'none' : (p.trainableMask ?? 'all');
+  }
+
+  /**
+   * The mask the optimiser applies to `variable`'s gradient: its parameter's
+   * trainable mask when set with `trainableIn: 'optimizer'`, else undefined.
+   */
+  protected gradientMask(variable: tf.Variable): tf.Tensor | undefined {
+    return this.parameterOf(variable)?.optimizerMask;
+  }
+
+  /** The parameter whose variable `variable` is (null: none), from an index rebuilt only for a variable not seen before. */
+  private parameterOf(variable: tf.Variable): Parameter | null {
     let p = this.parameterOfVariable.get(variable);
     if (p === undefined) {
       for (const q of this.network.parameters().values()) this.parameterOfVariable.set(q.variable, q);
       p = this.parameterOfVariable.get(variable) ?? null;
       this.parameterOfVariable.set(variable, p);
     }
-    return p === null ? 'none' : (p.trainableMask ?? 'all');
+    return p;
   }
 
   /**
@@ -175,6 +189,7 @@ export abstract class BaseStrategy implements Strategy {
       variables: extra.variables ?? this.trainableVariables(run.taskId),
       forward: (x, taskId, training) => this.forward(x, taskId, training),
       decayScope: (v) => this.decayScope(v),
+      gradientMask: (v) => this.gradientMask(v),
       plugins: run.plugins,
       ...(run.context.progress !== undefined ? { progress: run.context.progress } : {}),
       ...(run.context.signal !== undefined ? { signal: run.context.signal } : {}),

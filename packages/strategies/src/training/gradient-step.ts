@@ -19,6 +19,12 @@ export interface StepSpec {
   readonly weightDecay: number;
   readonly weightDecayMode: WeightDecayMode;
   readonly decayScope: (variable: tf.Variable) => DecayScope;
+  /**
+   * The 0/1 mask the optimiser applies to a variable's gradient (a parameter's
+   * trainable mask set with `trainableIn: 'optimizer'`, which the backward
+   * pass left out), else undefined.
+   */
+  readonly gradientMask?: (variable: tf.Variable) => tf.Tensor | undefined;
 }
 
 /** The logits of each segment of `batch` (the whole batch as one segment of `taskId` when it has none). */
@@ -82,6 +88,15 @@ export function gradientStep(spec: StepSpec, batch: TrainingBatch): number {
         byName.set(name, gradient);
       },
     };
+    const masks = new Map<string, tf.Tensor>();
+    for (const v of variables) {
+      const mask = spec.gradientMask?.(v);
+      if (mask !== undefined) masks.set(v.name, mask);
+    }
+    // Plugins that read gradients see them masked, as with masks applied in the backward pass.
+    if (masks.size > 0 && plugins.some((p) => p.afterBackward !== undefined)) {
+      for (const [name, mask] of masks) slot.set(name, tf.mul(byName.get(name) as tf.Tensor, mask));
+    }
     for (const p of plugins) p.afterBackward?.(info, slot);
     const wd = spec.weightDecay;
     if (wd > 0 && spec.weightDecayMode === 'l2') {
@@ -93,7 +108,8 @@ export function gradientStep(spec: StepSpec, batch: TrainingBatch): number {
         slot.set(v.name, decayed);
       }
     }
-    spec.optimizer.apply(variables.map((v) => ({ name: v.name, tensor: byName.get(v.name) as tf.Tensor })));
+    // The masks again in the update: a plugin may have replaced a gradient (SAM's second pass).
+    spec.optimizer.apply(variables.map((v) => ({ name: v.name, tensor: byName.get(v.name) as tf.Tensor, mask: masks.get(v.name) })));
     if (wd > 0 && spec.weightDecayMode === 'decoupled') {
       const factor = spec.optimizer.learningRate * wd;
       for (const v of variables) {

@@ -87,17 +87,21 @@ export class ManagedOptimizer {
 
   /**
    * Applies one step to the named variables (registered tfjs variables) with
-   * `grads`; each gradient's shape must be its variable's.
+   * `grads`; each gradient's shape must be its variable's. A gradient's 0/1
+   * `mask` is applied in the update (a parameter's trainable mask set with
+   * `trainableIn: 'optimizer'`): inside the fused Adam pass, or multiplied in
+   * before tfjs' SGD.
    */
-  apply(grads: readonly { readonly name: string; readonly tensor: tf.Tensor }[]): void {
-    if (this.optimizer !== undefined) {
-      this.optimizer.applyGradients(grads.map((g) => ({ name: g.name, tensor: g.tensor })));
+  apply(grads: readonly { readonly name: string; readonly tensor: tf.Tensor; readonly mask?: tf.Tensor | undefined }[]): void {
+    const optimizer = this.optimizer;
+    if (optimizer !== undefined) {
+      tf.tidy(() => optimizer.applyGradients(grads.map((g) => ({ name: g.name, tensor: g.mask === undefined ? g.tensor : tf.mul(g.tensor, g.mask) }))));
       return;
     }
     const config = this.config as Extract<OptimizerConfig, { kind: 'adam' }>;
     this.step += 1;
     const registered = tf.engine().registeredVariables;
-    for (const { name, tensor } of grads) {
+    for (const { name, tensor, mask } of grads) {
       const variable = registered[name];
       if (variable === undefined) throw new InvalidArgumentError('optimizer gradient name', name, 'the name of a registered variable');
       let moments = this.moments.get(name);
@@ -114,7 +118,7 @@ export class ManagedOptimizer {
         beta2: config.beta2 ?? 0.999,
         epsilon: config.epsilon ?? 1e-8,
         step: this.step,
-      });
+      }, mask);
     }
   }
 

@@ -34,6 +34,8 @@ export interface PhaseSpec {
   readonly forward: (x: tf.Tensor, taskId: number, training: boolean) => tf.Tensor;
   /** Where weight decay applies on each variable (default: everywhere). */
   readonly decayScope?: (variable: tf.Variable) => DecayScope;
+  /** The mask the optimiser applies to a variable's gradient (see StepSpec.gradientMask). */
+  readonly gradientMask?: (variable: tf.Variable) => tf.Tensor | undefined;
   readonly plugins: readonly StrategyPlugin[];
   readonly progress?: ProgressSink;
   readonly signal?: AbortSignal;
@@ -112,6 +114,7 @@ export async function runTrainingPhase(spec: PhaseSpec): Promise<PhaseReport> {
     weightDecay: cfg.weightDecay,
     weightDecayMode: cfg.weightDecayMode,
     decayScope: spec.decayScope ?? ((): DecayScope => 'all'),
+    ...(spec.gradientMask !== undefined ? { gradientMask: spec.gradientMask } : {}),
   };
   // Variables restored with the best epoch: those trained plus batch-norm running statistics.
   const kept = [...spec.variables, ...[...spec.network.parameters().values()].filter((p) => !p.learnable).map((p) => p.variable)];
