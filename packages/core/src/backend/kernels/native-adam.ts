@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeBlasAddon } from '../native-blas/load-native-blas.js';
+import { heapBuffer, heapOffset, type WasmHeapBackend } from './wasm-heap-view.js';
 
 /** Name of retain's fused Adam kernel (see optim/adam-update.ts). */
 export const ADAM_UPDATE_KERNEL = 'RetainAdamUpdate';
@@ -16,11 +17,6 @@ export interface AdamUpdateAttrs {
   readonly biasCorrection2: number;
 }
 
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
 
 /**
  * The fused Adam update for wasm in the native addon: one pass over value,
@@ -29,18 +25,13 @@ interface WasmBackendView {
  */
 export function nativeAdamKernel(addon: NativeBlasAddon): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend: raw }) => {
-    const backend = raw as unknown as WasmBackendView;
+    const backend = raw as unknown as WasmHeapBackend;
     const value = inputs['value'] as TensorInfo;
     const mask = inputs['mask'] as TensorInfo | undefined;
     const hyper = attrs as unknown as AdamUpdateAttrs;
     const size = value.shape.reduce((a, b) => a * b, 1);
     const outputs = [0, 1, 2].map(() => backend.makeOutput([...value.shape], 'float32'));
-    const offset = (t: TensorInfo | undefined): number => {
-      if (t === undefined) return -1;
-      const entry = backend.dataIdMap.get(t.dataId);
-      if (entry === undefined) throw new Error('native adam: a tensor is not in the wasm backend');
-      return entry.memoryOffset;
-    };
+    const offset = (t: TensorInfo | undefined): number => (t === undefined ? -1 : heapOffset(backend, t));
     const offsets = Float64Array.from([
       offset(value),
       offset(inputs['firstMoment'] as TensorInfo),
@@ -50,14 +41,14 @@ export function nativeAdamKernel(addon: NativeBlasAddon): KernelConfig {
       ...outputs.map((o) => offset(o)),
     ]);
     const settings = Float64Array.from([hyper.learningRate, hyper.beta1, hyper.beta2, hyper.epsilon, hyper.biasCorrection1, hyper.biasCorrection2]);
-    addon.adam(backend.wasm.HEAPU8.buffer as ArrayBuffer, offsets, size, settings);
+    addon.adam(heapBuffer(backend) as ArrayBuffer, offsets, size, settings);
     return outputs;
   };
   return { kernelName: ADAM_UPDATE_KERNEL, backendName: 'wasm', kernelFunc };
 }
 
 /** The wasm backend's bookkeeping the in-place update checks. */
-interface WasmRefCounts extends WasmBackendView {
+interface WasmRefCounts extends WasmHeapBackend {
   refCount(dataId: object): number;
 }
 
@@ -76,7 +67,8 @@ export function nativeAdamInPlace(
   hyper: AdamUpdateAttrs,
 ): boolean {
   const backend = rawBackend as WasmRefCounts;
-  if (typeof backend.refCount !== 'function' || !(backend.wasm.HEAPU8.buffer instanceof ArrayBuffer)) return false;
+  const heap = typeof backend.refCount === 'function' ? heapBuffer(backend) : undefined;
+  if (heap === undefined) return false;
   const owned = [tensors.value, tensors.firstMoment, tensors.secondMoment];
   if (owned.some((t) => backend.refCount(t.dataId) !== 1)) return false;
   const inputs = [...owned, tensors.gradient, ...(tensors.mask === undefined ? [] : [tensors.mask])];
@@ -95,6 +87,6 @@ export function nativeAdamInPlace(
   if (offsets.some((o) => Number.isNaN(o))) return false;
   const size = tensors.value.shape.reduce((a, b) => a * b, 1);
   const settings = Float64Array.from([hyper.learningRate, hyper.beta1, hyper.beta2, hyper.epsilon, hyper.biasCorrection1, hyper.biasCorrection2]);
-  addon.adam(backend.wasm.HEAPU8.buffer, offsets, size, settings);
+  addon.adam(heap, offsets, size, settings);
   return true;
 }

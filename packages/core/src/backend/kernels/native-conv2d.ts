@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { NATIVE_ACTIVATIONS, NATIVE_CONV_KINDS, type NativeBlasAddon } from '../native-blas/load-native-blas.js';
+import { heapBuffer, heapOffset, type WasmHeapBackend } from './wasm-heap-view.js';
 
-/** The part of tfjs-backend-wasm's backend the native kernels use. */
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
 
 type ConvPad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
@@ -73,7 +68,7 @@ export function nativeConv2D(addon: NativeBlasAddon, fallback: KernelConfig): Ke
   const kernelFunc: KernelFunc = (args) => {
     const { inputs } = args;
     const attrs = args.attrs as unknown as ConvAttrs;
-    const backend = args.backend as unknown as WasmBackendView;
+    const backend = args.backend as unknown as WasmHeapBackend;
     const first = (role === 'backpropInput' ? inputs['dy'] : inputs['x']) as TensorInfo;
     const second = (role === 'backpropFilter' ? inputs['dy'] : inputs['filter']) as TensorInfo;
     const bias = inputs['bias'] as TensorInfo | undefined;
@@ -89,7 +84,7 @@ export function nativeConv2D(addon: NativeBlasAddon, fallback: KernelConfig): Ke
       activation === undefined ||
       inputs['preluActivationWeights'] !== undefined ||
       (bias !== undefined && (bias.dtype !== 'float32' || (size(bias) !== 1 && (size(bias) !== filterShape[3] || bias.shape.at(-1) !== filterShape[3])))) ||
-      !(backend.wasm.HEAPU8.buffer instanceof ArrayBuffer)
+      heapBuffer(backend) === undefined
     ) {
       return fallback.kernelFunc(args);
     }
@@ -100,14 +95,10 @@ export function nativeConv2D(addon: NativeBlasAddon, fallback: KernelConfig): Ke
     }
     const outShape = role === 'forward' ? info.outShape : role === 'backpropFilter' ? filterShape : xShape;
     const out = backend.makeOutput([...outShape], 'float32');
-    const offset = (t: TensorInfo): number => {
-      const entry = backend.dataIdMap.get(t.dataId);
-      if (entry === undefined) throw new Error('native conv: a tensor is not in the wasm backend');
-      return entry.memoryOffset;
-    };
+    const offset = (t: TensorInfo): number => heapOffset(backend, t);
     // makeOutput may have grown the wasm memory: read the heap's buffer after it.
     addon.conv(
-      backend.wasm.HEAPU8.buffer as ArrayBuffer,
+      heapBuffer(backend) as ArrayBuffer,
       NATIVE_CONV_KINDS[role],
       offset(first),
       offset(second),

@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { NATIVE_ACTIVATIONS, type NativeBlasAddon } from '../native-blas/load-native-blas.js';
+import { heapBuffer, heapOffset, type WasmHeapBackend } from './wasm-heap-view.js';
 
-/** The part of tfjs-backend-wasm's backend the native kernels use. */
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -72,7 +67,7 @@ export function nativeMatMul(addon: NativeBlasAddon, fallback: KernelConfig): Ke
   const fused = fallback.kernelName === '_FusedMatMul';
   const kernelFunc: KernelFunc = (args) => {
     const { inputs, attrs } = args;
-    const backend = args.backend as unknown as WasmBackendView;
+    const backend = args.backend as unknown as WasmHeapBackend;
     const a = inputs['a'] as TensorInfo;
     const b = inputs['b'] as TensorInfo;
     const bias = inputs['bias'] as TensorInfo | undefined;
@@ -81,25 +76,20 @@ export function nativeMatMul(addon: NativeBlasAddon, fallback: KernelConfig): Ke
     const tb = Boolean(named.transposeB);
     const activation = fused ? NATIVE_ACTIVATIONS[named.activation ?? 'linear'] : 0;
     const plan = planGemm(a, b, ta, tb);
-    const heap = backend.wasm.HEAPU8.buffer;
     if (
       plan === undefined ||
       activation === undefined ||
       inputs['preluActivationWeights'] !== undefined ||
       !biasFits(bias, plan.n) ||
-      !(heap instanceof ArrayBuffer)
+      heapBuffer(backend) === undefined
     ) {
       return fallback.kernelFunc(args);
     }
     const out = backend.makeOutput(plan.outShape, 'float32');
-    const offset = (t: TensorInfo): number => {
-      const entry = backend.dataIdMap.get(t.dataId);
-      if (entry === undefined) throw new Error('native matmul: a tensor is not in the wasm backend');
-      return entry.memoryOffset;
-    };
+    const offset = (t: TensorInfo): number => heapOffset(backend, t);
     // makeOutput may have grown the wasm memory: read the heap's buffer after it.
     addon.gemm(
-      backend.wasm.HEAPU8.buffer as ArrayBuffer,
+      heapBuffer(backend) as ArrayBuffer,
       offset(a),
       offset(b),
       offset(out),

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../init-backend.js';
 import { Rng } from '../../random/rng.js';
+import { expectClose } from './backend-parity.test-support.js';
 
 /** Runs `fn` on the cpu backend and on wasm (with our kernels) and returns both results. */
 async function onBoth(fn: () => tf.Tensor): Promise<{ cpu: Float32Array; wasm: Float32Array; shapes: number[][] }> {
@@ -20,15 +21,6 @@ async function onBoth(fn: () => tf.Tensor): Promise<{ cpu: Float32Array; wasm: F
   return { cpu, wasm, shapes: [cShape, wShape] };
 }
 
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1e-6;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs((actual[i] ?? 0) - (expected[i] ?? 0)));
-  // relative to the largest magnitude: float32 sums of a few hundred terms.
-  expect(worst / scale).toBeLessThan(1e-5);
-}
 
 function randomTensor(rng: Rng, shape: number[]): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
