@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds @retain/core's optional native BLAS addon (native/retain-blas.cc ->
+// Builds @retain/core's optional native BLAS addon (native/*.cc ->
 // native/build/retain-blas.node) with the machine's C++ compiler and Node's own
 // headers: no download, no node-gyp. The addon finds a BLAS (OpenBLAS, MKL,
 // BLIS, Accelerate) with dlopen when it loads, so none is needed to build it.
@@ -10,12 +10,13 @@
 // RETAIN_SKIP_NATIVE_BUILD=1 skips the build; CXX picks the compiler;
 // RETAIN_NODE_HEADERS names the folder holding node_api.h.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const strict = process.argv.includes('--strict');
 const packageRoot = resolve(import.meta.dirname, '..');
-const source = join(packageRoot, 'native', 'retain-blas.cc');
+const nativeDir = join(packageRoot, 'native');
+const source = join(nativeDir, 'retain-blas.cc');
 const outDir = join(packageRoot, 'native', 'build');
 const output = join(outDir, 'retain-blas.node');
 
@@ -54,7 +55,23 @@ const started = Date.now();
 try {
   execFileSync(
     compiler,
-    ['-O3', '-std=c++17', '-fPIC', '-fno-math-errno', '-ffp-contract=off', '-Wall', '-DNODE_GYP_MODULE_NAME=retain_blas', `-I${headers}`, source, '-o', temp, ...linkFlags],
+    [
+      '-O3',
+      '-std=c++17',
+      '-fPIC',
+      '-fno-math-errno',
+      '-ffp-contract=off',
+      '-Wall',
+      '-DNODE_GYP_MODULE_NAME=retain_blas',
+      `-I${headers}`,
+      ...readdirSync(nativeDir)
+        .filter((f) => f.endsWith('.cc'))
+        .sort()
+        .map((f) => join(nativeDir, f)),
+      '-o',
+      temp,
+      ...linkFlags,
+    ],
     { stdio: ['ignore', 'inherit', 'pipe'] },
   );
   renameSync(temp, output);

@@ -19,7 +19,7 @@ interface ConvAttrs {
   leakyreluAlpha?: number;
 }
 
-/** The addon's 15 convolution dimensions (see retain-blas.cc), from tfjs' conv info. */
+/** The addon's 15 convolution dimensions (see native/conv.cc), from tfjs' conv info. */
 export function convDims(info: tf.backend_util.Conv2DInfo): Int32Array {
   return Int32Array.from([
     info.batchSize,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** The functions of the retain-blas addon (packages/core/native/retain-blas.cc). */
+/** The functions of the retain-blas addon (packages/core/native/*.cc: retain-blas.cc is the module, gemm.cc, conv.cc, adam.cc the functions). */
 export interface NativeBlasAddon {
   /**
    * C = act(op(A) op(B) + bias) for `batch` matrices inside `heap` (byte offsets;
