@@ -61,31 +61,16 @@ __attribute__((noinline)) void AdamInPlace(float* __restrict w, float* __restric
 //   w' = w - lr (m' / bc1) / (sqrt(v' / bc2) + eps)
 // New value and moments equal to the old ones' offsets: updated in place.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 4) return Throw(env, "adam: expected 4 arguments");
   void* data = nullptr;
   size_t length = 0;
-  bool is_buffer = false;
-  if (napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
-    return Throw(env, "adam: argument 0 must be the wasm heap's ArrayBuffer");
-  }
-  const double* offsets = nullptr;
-  const double* hyper = nullptr;
-  for (int which = 0; which < 2; which++) {
-    bool is_typed = false;
-    napi_typedarray_type type;
-    size_t count = 0;
-    void* values = nullptr;
-    napi_value arg = argv[which == 0 ? 1 : 3];
-    if (napi_is_typedarray(env, arg, &is_typed) != napi_ok || !is_typed ||
-        napi_get_typedarray_info(env, arg, &type, &count, &values, nullptr, nullptr) != napi_ok || type != napi_float64_array ||
-        count != (which == 0 ? 8u : 6u)) {
-      return Throw(env, which == 0 ? "adam: offsets must be a Float64Array of 8 values" : "adam: hyper-parameters must be a Float64Array of 6 values");
-    }
-    (which == 0 ? offsets : hyper) = static_cast<const double*>(values);
-  }
+  if (!HeapCall(env, info, "adam", 4, argv, &data, &length)) return nullptr;
+  void* offsets_data = nullptr;
+  void* hyper_data = nullptr;
+  if (!TypedArrayArg(env, argv[1], napi_float64_array, 8, &offsets_data)) return Throw(env, "adam: offsets must be a Float64Array of 8 values");
+  if (!TypedArrayArg(env, argv[3], napi_float64_array, 6, &hyper_data)) return Throw(env, "adam: hyper-parameters must be a Float64Array of 6 values");
+  const double* offsets = static_cast<const double*>(offsets_data);
+  const double* hyper = static_cast<const double*>(hyper_data);
   int64_t n = 0;
   if (!GetInt(env, argv[2], &n) || n < 0) return Throw(env, "adam: n must be a non-negative integer");
   int64_t off[8];

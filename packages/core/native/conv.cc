@@ -84,16 +84,10 @@ enum ConvKind : int64_t { kForward = 0, kBackpropFilter = 1, kBackpropInput = 2 
 //   backprop filter: first = x,  second = dy,     out = dW
 //   backprop input:  first = dy, second = filter, out = dx
 napi_value Conv(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 10) return Throw(env, "conv: expected 10 arguments");
   void* data = nullptr;
   size_t length = 0;
-  bool is_buffer = false;
-  if (napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
-    return Throw(env, "conv: argument 0 must be the wasm heap's ArrayBuffer");
-  }
+  if (!HeapCall(env, info, "conv", 10, argv, &data, &length)) return nullptr;
   int64_t kind, off_first, off_second, off_out, off_bias, bias_size, activation;
   if (!GetInt(env, argv[1], &kind) || !GetInt(env, argv[2], &off_first) || !GetInt(env, argv[3], &off_second) ||
       !GetInt(env, argv[4], &off_out) || !GetInt(env, argv[6], &off_bias) || !GetInt(env, argv[7], &bias_size) ||
@@ -102,15 +96,8 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   }
   double alpha = 0;
   if (napi_get_value_double(env, argv[9], &alpha) != napi_ok) return Throw(env, "conv: alpha must be a number");
-  bool is_typed = false;
-  napi_typedarray_type type;
-  size_t count = 0;
   void* dims_data = nullptr;
-  if (napi_is_typedarray(env, argv[5], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[5], &type, &count, &dims_data, nullptr, nullptr) != napi_ok || type != napi_int32_array ||
-      count != 15) {
-    return Throw(env, "conv: dims must be an Int32Array of 15 values");
-  }
+  if (!TypedArrayArg(env, argv[5], napi_int32_array, 15, &dims_data)) return Throw(env, "conv: dims must be an Int32Array of 15 values");
   const int32_t* v = static_cast<const int32_t*>(dims_data);
   const ConvDims d{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
   for (int i = 0; i < 15; i++) {

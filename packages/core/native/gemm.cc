@@ -41,18 +41,10 @@ __attribute__((noinline)) void Epilogue(float* __restrict c, int64_t rows, int64
 // Offsets in bytes; strides in elements between batch items (0 broadcasts one
 // matrix over the batch); offBias < 0 means no bias; biasSize is 1 or N.
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
   napi_value argv[16];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 16) {
-    return Throw(env, "gemm: expected 16 arguments");
-  }
   void* data = nullptr;
   size_t length = 0;
-  bool is_buffer = false;
-  if (napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
-    return Throw(env, "gemm: argument 0 must be the wasm heap's ArrayBuffer");
-  }
+  if (!HeapCall(env, info, "gemm", 16, argv, &data, &length)) return nullptr;
   int64_t v[14];
   for (int i = 0; i < 14; i++) {
     if (!GetInt(env, argv[i + 1], &v[i])) return Throw(env, "gemm: argument " + std::to_string(i + 1) + " must be an integer");

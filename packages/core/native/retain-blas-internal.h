@@ -35,6 +35,11 @@ bool OpenBlas();
 // Argument checks (napi-args.cc).
 napi_value Throw(napi_env env, const std::string& message);
 bool GetInt(napi_env env, napi_value value, int64_t* out);
+// Reads a call's `expected` arguments into argv and argument 0, the wasm heap's ArrayBuffer, into
+// data/length; on a mismatch throws "<name>: ..." and returns false.
+bool HeapCall(napi_env env, napi_callback_info info, const char* name, size_t expected, napi_value* argv, void** data, size_t* length);
+// Whether `value` is a typed array of `type` with `count` elements (its data in *values).
+bool TypedArrayArg(napi_env env, napi_value value, napi_typedarray_type type, size_t count, void** values);
 // Whether [offset, offset + bytes) lies inside a buffer of `length` bytes (offset 4-aligned).
 bool Inside(int64_t offset, int64_t bytes, size_t length);
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../init-backend.js';
-import { loadNativeBlas } from '../native-blas/load-native-blas.js';
+import { loadNativeBlas, type NativeBlasAddon } from '../native-blas/load-native-blas.js';
 import { installNativeBlasKernels, NativeBlasUnavailableError, resolveNativeBlasMode, setNativeBlasKernels } from '../native-blas/native-blas-kernels.js';
 import { InvalidArgumentError } from '../../errors/retain-error.js';
 import { Rng } from '../../random/rng.js';
@@ -132,6 +132,18 @@ describe.runIf(available)('native BLAS matrix products', () => {
       });
     const { cpu, native } = await onAll(grads);
     expectClose(native, cpu);
+  });
+
+  it('the addon checks its arguments before touching memory: count, heap, typed arrays, offsets', () => {
+    const addon = (load as { addon: NativeBlasAddon }).addon;
+    const heap = new ArrayBuffer(256);
+    expect(() => (addon.gemm as unknown as () => void)()).toThrow(/gemm: expected 16 arguments/);
+    expect(() => addon.gemm(new Float32Array(4) as unknown as ArrayBuffer, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, -1, 0, 0, 0)).toThrow(/wasm heap's ArrayBuffer/);
+    expect(() => addon.gemm(heap, 0, 0, 1024, 1, 4, 4, 4, 0, 0, 0, 0, -1, 0, 0, 0)).toThrow(/outside the wasm heap/);
+    expect(() => addon.gemm(heap, 0, 64, 128, 1, 4, 4, 4, 0, 0, 0, 0, 200, 3, 0, 0)).toThrow(/bias must have 1 or N/);
+    expect(() => addon.conv(heap, 0, 0, 0, 0, new Int32Array(3), -1, 0, 0, 0)).toThrow(/Int32Array of 15 values/);
+    expect(() => addon.adam(heap, new Float64Array(8), 4, new Float64Array(5))).toThrow(/Float64Array of 6 values/);
+    expect(() => addon.adam(heap, Float64Array.from([0, 16, 32, 48, -1, 1000, 16, 32]), 4, new Float64Array(6))).toThrow(/operand 5 lies outside/);
   });
 
   it('reads the wasm heap after it grows between products', async () => {
