@@ -169,11 +169,13 @@ function trainRetain(model, variant, batch, data, stepLimit = Infinity) {
   const optimizer = new ManagedOptimizer({ kind: 'adam', learningRate: lr });
   const forward = (x, taskId, training) => net.apply(x, { taskId, training });
   const plugins = variant === 'esacl-sam' ? [samTrainingPlugin({ rho: 0.05 })] : [];
+  const parameterOf = new Map([...net.parameters().values()].map((p) => [p.variable, p]));
   const spec = {
     info: trainingInfo(net, optimizer), plugins, forward, variables: net.trainableVariables(0), optimizer,
     weightDecay: 0, weightDecayMode: 'l2', decayScope: () => 'all',
-    // As BaseStrategy: the trainable masks set with trainableIn 'optimizer' go to the optimiser.
-    gradientMask: (v) => [...net.parameters().values()].find((p) => p.variable === v)?.optimizerMask,
+    // As BaseStrategy: the trainable masks set with trainableIn 'optimizer' go to the optimiser
+    // (parameters looked up in a map built once, as BaseStrategy's index does).
+    gradientMask: (v) => parameterOf.get(v)?.optimizerMask,
   };
   const shape = inputShape(model);
   const per = shape.reduce((a, b) => a * b, 1);

@@ -55,7 +55,7 @@ export function applyAdam(variable: tf.Variable, firstMoment: tf.Variable, secon
     const done = nativeAdamInPlace(load.addon, tf.backend(), { value: variable, firstMoment, secondMoment, gradient, mask }, attrs);
     if (done) return;
   }
-  const next = adamUpdate(variable, firstMoment, secondMoment, gradient, hyper, mask);
+  const next = update(variable, firstMoment, secondMoment, gradient, attrs, mask);
   variable.assign(next.value);
   firstMoment.assign(next.firstMoment);
   secondMoment.assign(next.secondMoment);
@@ -71,8 +71,12 @@ export function applyAdam(variable: tf.Variable, firstMoment: tf.Variable, secon
  * (the caller assigns and disposes); inputs are not modified.
  */
 export function adamUpdate(value: tf.Tensor, firstMoment: tf.Tensor, secondMoment: tf.Tensor, gradient: tf.Tensor, hyper: AdamStep, mask?: tf.Tensor): AdamUpdated {
-  const attrs = prepare(value, firstMoment, secondMoment, gradient, hyper, mask);
-  const { biasCorrection1, biasCorrection2 } = attrs;
+  return update(value, firstMoment, secondMoment, gradient, prepare(value, firstMoment, secondMoment, gradient, hyper, mask), mask);
+}
+
+/** The step of checked operands: the fused kernel when registered, else tf ops. */
+function update(value: tf.Tensor, firstMoment: tf.Tensor, secondMoment: tf.Tensor, gradient: tf.Tensor, attrs: AdamUpdateAttrs, mask: tf.Tensor | undefined): AdamUpdated {
+  const { learningRate, beta1, beta2, epsilon, biasCorrection1, biasCorrection2 } = attrs;
   if (nativeFits([value, firstMoment, secondMoment, gradient, mask])) {
     const inputs: Record<string, tf.Tensor> = { value, firstMoment, secondMoment, gradient };
     if (mask !== undefined) inputs['mask'] = mask;
@@ -81,10 +85,10 @@ export function adamUpdate(value: tf.Tensor, firstMoment: tf.Tensor, secondMomen
   }
   return tf.tidy(() => {
     const g = mask === undefined ? gradient : tf.mul(gradient, mask);
-    const m = tf.add(tf.mul(firstMoment, hyper.beta1), tf.mul(g, 1 - hyper.beta1));
-    const v = tf.add(tf.mul(secondMoment, hyper.beta2), tf.mul(tf.square(g), 1 - hyper.beta2));
-    const step = tf.div(tf.div(m, biasCorrection1), tf.add(tf.sqrt(tf.div(v, biasCorrection2)), hyper.epsilon));
-    const newValue = tf.add(tf.mul(step, -hyper.learningRate), value);
+    const m = tf.add(tf.mul(firstMoment, beta1), tf.mul(g, 1 - beta1));
+    const v = tf.add(tf.mul(secondMoment, beta2), tf.mul(tf.square(g), 1 - beta2));
+    const step = tf.div(tf.div(m, biasCorrection1), tf.add(tf.sqrt(tf.div(v, biasCorrection2)), epsilon));
+    const newValue = tf.add(tf.mul(step, -learningRate), value);
     return { value: newValue, firstMoment: m, secondMoment: v };
   });
 }
