@@ -344,7 +344,6 @@ export class AdaQPacknetStrategy extends MaskStrategy<AdaQPacknetPhase, AdaQPack
     const work = this.work as TaskWork;
     const phase = this.phase;
     const sets = phase === 'searching' || phase === 'training' ? work.candidates : work.kept;
-    // Applied by the optimiser (see NestedMaskStrategy.installMasks): no op in the backward pass.
     for (const p of this.maskable) p.setMasks({ trainable: this.maskTensor(p, sets.get(p.name) ?? new BitMask(p.size)), trainableIn: 'optimizer' });
   }
 

@@ -40,7 +40,7 @@ export function nativeAdamKernel(addon: NativeBlasAddon): KernelConfig {
       offset(mask),
       ...outputs.map((o) => offset(o)),
     ]);
-    const settings = Float64Array.from([hyper.learningRate, hyper.beta1, hyper.beta2, hyper.epsilon, hyper.biasCorrection1, hyper.biasCorrection2]);
+    const settings = adamSettings(hyper);
     addon.adam(heapBuffer(backend) as ArrayBuffer, offsets, size, settings);
     return outputs;
   };
@@ -48,6 +48,11 @@ export function nativeAdamKernel(addon: NativeBlasAddon): KernelConfig {
 }
 
 /** The wasm backend's bookkeeping the in-place update checks. */
+/** The addon's hyper-parameter array: lr, beta1, beta2, epsilon, 1 - beta1^t, 1 - beta2^t. */
+function adamSettings(hyper: AdamUpdateAttrs): Float64Array {
+  return Float64Array.from([hyper.learningRate, hyper.beta1, hyper.beta2, hyper.epsilon, hyper.biasCorrection1, hyper.biasCorrection2]);
+}
+
 interface WasmRefCounts extends WasmHeapBackend {
   refCount(dataId: object): number;
 }
@@ -86,7 +91,7 @@ export function nativeAdamInPlace(
   ]);
   if (offsets.some((o) => Number.isNaN(o))) return false;
   const size = tensors.value.shape.reduce((a, b) => a * b, 1);
-  const settings = Float64Array.from([hyper.learningRate, hyper.beta1, hyper.beta2, hyper.epsilon, hyper.biasCorrection1, hyper.biasCorrection2]);
+  const settings = adamSettings(hyper);
   addon.adam(heap, offsets, size, settings);
   return true;
 }
